@@ -1,0 +1,332 @@
+# The robot's main loop: read frames, dispatch commands, push events, keep the fail-safe.
+# Board differences live in the HAL module passed to run(); see firmware/HAL.md.
+from micropython import const
+from time import ticks_diff, ticks_add
+
+import dk_kit
+import dk_proto as P
+from dk_guard import Guard, SOUND, FLAGS, VOLUME
+from dk_vocab import STATES, WAITING
+
+FW = (0, 1, 0)
+
+# commands (host -> robot)
+HELLO = const(0x01)
+LAST_CMD = const(0x0D)
+# events and replies (robot -> host)
+INFO = const(0x40)
+ACK = const(0x41)
+NAK = const(0x42)
+IDENT = const(0x43)
+SAMPLE = const(0x44)
+BUTTON = const(0x45)
+BEAT = const(0x46)
+# refusal reasons
+R_UNKNOWN = const(1)
+R_ARGS = const(2)
+R_NOTHERE = const(3)
+R_VERSION = const(4)
+# capability bits (dk_kit.CAPS order)
+C_MOTORS = const(1)
+C_DISPLAY = const(8)
+C_TONE = const(16)
+
+FAILSAFE_MS = const(500)
+BEAT_MS = const(1000)
+STEP_MS = const(10)
+# identity colours, indexed by the colour number a mentor gives a kit (never red)
+COLOURS = ((0, 80, 255), (0, 200, 60), (255, 200, 0), (255, 110, 0), (150, 0, 255),
+           (255, 60, 160), (0, 200, 200), (200, 200, 200))
+
+
+def _s8(b):
+    return b - 256 if b > 127 else b
+
+
+class Core:
+    def __init__(self, hal):
+        self.hal = hal
+        kit = dk_kit.load(hal.FS + "kit.txt")
+        self.kit_id = dk_kit.num(kit, "id")
+        self.caps = dk_kit.caps(kit)
+        self.nl = dk_kit.num(kit, "pixels") + dk_kit.num(kit, "leds")
+        hal.init(kit)
+        self.guard = Guard(hal, self.nl)
+        self.dec = P.Decoder()
+        self.rx = bytearray(32)
+        self.pay = bytearray(P.MAXPAY)
+        self.sample = bytearray(7)
+        self.ident = bytearray(P.MAXPAY)
+        self.nident = 2
+        self.evseq = 0
+        self.failsafe = FAILSAFE_MS
+        self.linked = False
+        self.last_rx = 0
+        self.drive_until = 0
+        self.driving_timed = False
+        self.sub_mask = 0
+        self.sub_period = 0
+        self.next_sample = 0
+        self.next_beat = 0
+        self.btn = 0
+        self.state = 255
+        self.handlers = (None, self.c_hello, self.c_beat, self.c_drive, self.c_stop,
+                         self.c_light, self.c_display, self.c_tone, self.c_profile,
+                         self.c_subscribe, self.c_name, self.c_config, self.c_read,
+                         self.c_state)
+        self._load_name()
+
+    # -- identity -------------------------------------------------------------------
+    def _load_name(self):
+        try:
+            with open(self.hal.FS + "name.txt") as f:
+                w = f.read().split()
+            self.ident[0] = int(w[0]) & 7
+            self.ident[1] = int(w[1]) & 255
+            nm = w[2].encode()[:7] if len(w) > 2 else b""
+        except (OSError, ValueError, IndexError):
+            self.ident[0] = 0
+            self.ident[1] = 0
+            nm = b"robot"
+        for i in range(len(nm)):
+            self.ident[2 + i] = nm[i]
+        self.nident = 2 + len(nm)
+
+    def show_identity(self):
+        c = COLOURS[self.ident[0]]
+        for i in range(self.nl):
+            self.guard.light(i, c[0], c[1], c[2])
+        if self.caps & C_DISPLAY:
+            self.hal.text(str(self.ident[1]) + " " + bytes(self.ident[2:self.nident]).decode())
+
+    def show_state(self, st):
+        self.state = st
+        row = STATES[st]
+        c = row[1]
+        for i in range(self.nl):
+            self.guard.light(i, c[0], c[1], c[2])
+        if self.caps & C_DISPLAY:
+            self.hal.image(row[2], 5)
+
+    # -- output ---------------------------------------------------------------------
+    def send(self, kind, seq, pay, n):
+        self.hal.write(P.out, P.encode(kind, seq, pay, n))
+
+    def event(self, kind, pay, n):
+        self.evseq = (self.evseq + 1) & 255
+        self.send(kind, self.evseq, pay, n)
+
+    def send_sample(self, seq, ev):
+        self.hal.sample(self.sample, self.sub_mask or 0xFF)
+        if ev:
+            self.event(SAMPLE, self.sample, 7)
+        else:
+            self.send(SAMPLE, seq, self.sample, 7)
+
+    # -- commands: each returns 0 (acknowledge) or a refusal reason -----------------------
+    def c_hello(self, seq, a, n, now):
+        if n < 1:
+            return R_ARGS
+        p = self.pay
+        p[0] = P.PROTO
+        p[1], p[2], p[3] = FW
+        p[4] = self.hal.BOARD
+        p[5] = self.kit_id
+        p[6] = self.caps >> 8
+        p[7] = self.caps & 255
+        self.send(INFO, seq, p, 8)
+        self.send(IDENT, seq, self.ident, self.nident)
+        return R_VERSION if a[2] != P.PROTO else 0
+
+    def c_beat(self, seq, a, n, now):
+        return 0
+
+    def c_drive(self, seq, a, n, now):
+        if not self.caps & C_MOTORS:
+            return R_NOTHERE
+        if n != 2 and n != 4:
+            return R_ARGS
+        self.guard.drive(_s8(a[2]), _s8(a[3]), now)
+        ms = (a[4] << 8 | a[5]) if n == 4 else 0
+        self.driving_timed = ms > 0
+        self.drive_until = ticks_add(now, ms)
+        return 0
+
+    def c_stop(self, seq, a, n, now):
+        self.guard.drive(0, 0, now)
+        self.driving_timed = False
+        return 0
+
+    def c_light(self, seq, a, n, now):
+        if n != 4:
+            return R_ARGS
+        i = a[2]
+        if i == 255:
+            for k in range(self.nl):
+                self.guard.light(k, a[3], a[4], a[5])
+        elif i < self.nl:
+            self.guard.light(i, a[3], a[4], a[5])
+        else:
+            return R_NOTHERE
+        return 0
+
+    def c_display(self, seq, a, n, now):
+        if not self.caps & C_DISPLAY:
+            return R_NOTHERE
+        if n < 1:
+            return R_ARGS
+        mode = a[2]
+        if mode == 0:
+            self.hal.image(0, 0)
+        elif mode == 1 and n == 6:
+            lvl = a[7] if 0 < a[7] < 10 else 9
+            self.hal.image((a[3] << 24 | a[4] << 16 | a[5] << 8 | a[6]) & 0x1FFFFFF, lvl)
+        elif mode == 2 and n > 1:
+            try:
+                self.hal.text(bytes(a[3:2 + n]).decode())
+            except UnicodeError:
+                return R_ARGS
+        else:
+            return R_ARGS
+        return 0
+
+    def c_tone(self, seq, a, n, now):
+        if not self.caps & C_TONE:
+            return R_NOTHERE
+        if n != 4:
+            return R_ARGS
+        pr = self.guard.prof
+        if pr[FLAGS] & SOUND:  # a profile without sound keeps the robot quiet
+            self.hal.tone(a[2] << 8 | a[3], a[4] << 8 | a[5], pr[VOLUME])
+        return 0
+
+    def c_profile(self, seq, a, n, now):
+        if n != 6:
+            return R_ARGS
+        self.guard.profile(a[2:8])
+        return 0
+
+    def c_subscribe(self, seq, a, n, now):
+        if n != 4:
+            return R_ARGS
+        self.sub_mask = a[2] << 8 | a[3]
+        per = a[4] << 8 | a[5]
+        self.sub_period = max(per, 20) if per else 0
+        self.next_sample = now
+        return 0
+
+    def c_name(self, seq, a, n, now):
+        if n < 3 or a[2] > 7:
+            return R_ARGS
+        try:
+            nm = bytes(a[4:2 + n]).decode()
+        except UnicodeError:
+            return R_ARGS
+        if " " in nm:
+            return R_ARGS
+        with open(self.hal.FS + "name.txt", "w") as f:
+            f.write("%d %d %s" % (a[2], a[3], nm))
+        self._load_name()
+        self.show_identity()
+        return 0
+
+    def c_config(self, seq, a, n, now):
+        if n != 3 or a[2] != 1:
+            return R_ARGS
+        self.failsafe = max(100, min(10000, a[3] << 8 | a[4]))
+        return 0
+
+    def c_read(self, seq, a, n, now):
+        self.send_sample(seq, False)
+        return 0
+
+    def c_state(self, seq, a, n, now):
+        if n != 1 or a[2] >= len(STATES):
+            return R_ARGS
+        self.show_state(a[2])
+        return 0
+
+    # -- the loop -------------------------------------------------------------------
+    def handle(self, m, now):
+        a = self.dec.raw
+        kind = a[0]
+        seq = a[1]
+        self.last_rx = now
+        self.linked = True
+        if 0 < kind <= LAST_CMD:
+            r = self.handlers[kind](seq, a, m - 4, now)
+        else:
+            r = R_UNKNOWN
+        if r:
+            self.pay[0] = r
+            self.send(NAK, seq, self.pay, 1)
+        else:
+            self.send(ACK, seq, self.pay, 0)
+
+    def tick(self, now):
+        g = self.guard
+        if self.linked and ticks_diff(now, self.last_rx) >= self.failsafe - STEP_MS:
+            # the host has gone quiet: stop now and show one steady "waiting" state (the
+            # check trips one loop step early, so the stop is never later than `failsafe`)
+            self.linked = False
+            self.driving_timed = False
+            g.stop_now()
+            self.show_state(WAITING)
+        if self.driving_timed and ticks_diff(now, self.drive_until) >= 0:
+            self.driving_timed = False
+            g.drive(0, 0, now)
+        b = self.hal.buttons()
+        if b != self.btn:
+            ch = b ^ self.btn
+            self.btn = b
+            p = self.pay
+            for i in range(2):
+                if ch & (1 << i):
+                    p[0] = i
+                    p[1] = (b >> i) & 1
+                    self.event(BUTTON, p, 2)
+        if self.sub_period and ticks_diff(now, self.next_sample) >= 0:
+            self.next_sample = ticks_add(now, self.sub_period)
+            self.send_sample(0, True)
+        if ticks_diff(now, self.next_beat) >= 0:
+            self.next_beat = ticks_add(now, BEAT_MS)
+            p = self.pay
+            p[0] = self.state
+            p[1] = (1 if g.moving() else 0) | (2 if self.linked else 0)
+            bad = self.dec.bad
+            p[2] = (bad >> 8) & 255
+            p[3] = bad & 255
+            self.event(BEAT, p, 4)
+        g.step(now)
+
+    def run(self):
+        hal = self.hal
+        dec = self.dec
+        rx = self.rx
+        self.show_identity()
+        now = hal.ticks()
+        self.next_beat = now
+        wait = STEP_MS
+        while True:
+            n = hal.recv(rx, wait)
+            now = hal.ticks()
+            for i in range(n):
+                m = dec.feed(rx[i])
+                if m:
+                    self.handle(m, now)
+            self.tick(now)
+            # wake exactly when the fail-safe is due, so a lost link stops the motors by
+            # `failsafe` ms after the last frame at the latest
+            wait = STEP_MS
+            if self.linked:
+                wait = max(0, min(wait, self.failsafe - STEP_MS - ticks_diff(now, self.last_rx)))
+
+
+core = None
+
+
+def run(hal):
+    # kept in a global: a root every port's garbage collector sees (see hal_virtual)
+    global core
+    core = Core(hal)
+    core.run()

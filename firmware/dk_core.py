@@ -70,7 +70,7 @@ class Core:
         self.next_beat = 0
         self.btn = 0
         self.state = 255
-        self.handlers = (None, self.c_hello, self.c_beat, self.c_drive, self.c_stop,
+        self.handlers = (self.c_unknown, self.c_hello, self.c_beat, self.c_drive, self.c_stop,
                          self.c_light, self.c_display, self.c_tone, self.c_profile,
                          self.c_subscribe, self.c_name, self.c_config, self.c_read,
                          self.c_state)
@@ -97,7 +97,11 @@ class Core:
         for i in range(self.nl):
             self.guard.light(i, c[0], c[1], c[2])
         if self.caps & C_DISPLAY:
-            self.hal.text(str(self.ident[1]) + " " + bytes(self.ident[2:self.nident]).decode())
+            try:
+                nm = bytes(self.ident[2:self.nident]).decode()
+            except UnicodeError:  # a name cut inside a character: show the number only
+                nm = ""
+            self.hal.text(str(self.ident[1]) + " " + nm)
 
     def show_state(self, st):
         self.state = st
@@ -137,6 +141,9 @@ class Core:
         self.send(INFO, seq, p, 8)
         self.send(IDENT, seq, self.ident, self.nident)
         return R_VERSION if a[2] != P.PROTO else 0
+
+    def c_unknown(self, seq, a, n, now):
+        return R_UNKNOWN
 
     def c_beat(self, seq, a, n, now):
         return 0

@@ -3,7 +3,7 @@
 # second; stricter profiles hold longer), fades, and a long hold for saturated red.
 # Motors: speed cap, acceleration ramp, optional pause before moving (announce).
 from micropython import const
-from time import ticks_diff
+from time import ticks_add, ticks_diff
 
 MIN_HOLD = const(170)  # ms between light changes: 6 changes (3 flashes) need > 1000 ms
 RED_HOLD = const(2000)  # ms: a change to or from saturated red never repeats faster
@@ -82,7 +82,7 @@ class Guard:
         right = max(-100, min(100, right)) * cap // 100
         if (left or right) and not (self.sl or self.sr or self.ml or self.mr):
             if self.prof[FLAGS] & ANNOUNCE:
-                self.go_at = now + ANNOUNCE_MS
+                self.go_at = ticks_add(now, ANNOUNCE_MS)
             else:
                 self.go_at = now
         self.ml = left

@@ -5,7 +5,7 @@ CAPS = ("motors", "pixels", "leds", "display", "tone", "distance", "line", "ligh
 
 
 def load(path):
-    kit = {}
+    kit = {}  # type: dict[str, list[str]]
     try:
         f = open(path)
     except OSError:

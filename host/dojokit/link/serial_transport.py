@@ -10,16 +10,16 @@ import serial
 from dojokit.i18n import t
 from dojokit.kits.ports import PortOpenError, open_exclusive
 from dojokit.link.errors import LinkLost, PortProblem
-from dojokit.link.transport import Transport
+from dojokit.link.transport import QueuedTransport
 
 
-class SerialTransport(Transport):
+class SerialTransport(QueuedTransport):
     def __init__(self, path: str, baudrate: int = 115200) -> None:
+        super().__init__()
         self.path = path
         self.baudrate = baudrate
         self.label = f"serial:{path}"
         self._ser: serial.Serial | None = None
-        self._queue: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -45,12 +45,11 @@ class SerialTransport(Transport):
             while not self._stop.is_set():
                 data = ser.read(ser.in_waiting or 1)
                 if data:
-                    loop.call_soon_threadsafe(self._queue.put_nowait, data)
+                    self._deliver(loop, data)
         except (serial.SerialException, OSError, TypeError):
             pass  # unplugged, or closed under us
         finally:
-            if not loop.is_closed():
-                loop.call_soon_threadsafe(self._queue.put_nowait, None)
+            self._deliver(loop, None)
 
     async def write(self, data: bytes) -> None:
         if self._ser is None:
@@ -59,13 +58,6 @@ class SerialTransport(Transport):
             self._ser.write(data)
         except (serial.SerialException, OSError) as exc:
             raise LinkLost(kit=self.label) from exc
-
-    async def read(self) -> bytes:
-        data = await self._queue.get()
-        if data is None:
-            self._queue.put_nowait(None)  # every later read sees the end too
-            raise LinkLost(kit=self.label)
-        return data
 
     async def close(self) -> None:
         self._stop.set()

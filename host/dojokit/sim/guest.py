@@ -88,7 +88,7 @@ class FirmwareGuest:
             "motors": lambda p: self._ints(p, self.board.set_motors),
             "light": lambda p: self._ints(p, self.board.set_light),
             "image": lambda p: self._ints(p, self.board.set_image),
-            "text": lambda p: self._void(self.board.set_text(p.decode("utf-8", "replace"))),
+            "text": self._text,
             "tone": lambda p: self._ints(p, self.board.play_tone),
             "sample": lambda p: " ".join(map(str, self.board.sample(int(p)))).encode(),
         }
@@ -219,8 +219,8 @@ class FirmwareGuest:
         fn(*map(int, payload.split()))
         return b""
 
-    @staticmethod
-    def _void(_: None) -> bytes:
+    def _text(self, payload: bytes) -> bytes:
+        self.board.set_text(payload.decode("utf-8", "replace"))
         return b""
 
 

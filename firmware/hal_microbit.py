@@ -15,6 +15,7 @@ import neopixel
 import dk_kit
 
 BOARD = 1
+GC_TURNS = 8  # collect every 8 loop turns: the loop barely allocates
 FS = ""
 
 _DRIVERS = ("maqueen", "maqueen_plus", "cutebot")

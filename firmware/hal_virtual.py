@@ -5,6 +5,7 @@
 import host
 
 BOARD = 3
+GC_TURNS = 1  # collect after every loop turn: each host call allocates its reply
 FS = "/data/"
 _now = 0
 _btn = 0

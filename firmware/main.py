@@ -1,9 +1,20 @@
 # dojokit robot firmware: picks this board's HAL (each board's build ships only its own)
 # and runs the main loop. Ctrl-C on the serial line still reaches the REPL: frames never
 # contain 0x03 or 0x04.
+#
+# The garbage collector runs only where we call it: between module loads here and at the
+# top of each loop turn in dk_core.run, when no C code holds a half-built object. That keeps
+# timing predictable, and it is the only safe way on WASI MicroPython (the simulator), whose
+# collector cannot see pointers held in WebAssembly locals (see HAL.md).
+import gc
 import sys
 
-import dk_core
+gc.disable()
+for _m in ("dk_proto", "dk_vocab", "dk_kit", "dk_guard", "dk_core"):
+    __import__(_m)
+    gc.collect()
+
+import dk_core  # noqa: E402 (already loaded above)
 
 _HALS = {"microbit": "hal_microbit", "esp32": "hal_esp32"}
 

@@ -68,9 +68,9 @@ IMPORTS = {
     },
     "hal_esp32": {"micropython", "time", "select", "sys", "machine", "neopixel", "dk_kit"},
     "hal_virtual": {"host"},
-    "main": {"sys", "dk_core"},
+    "main": {"sys", "gc", "dk_core"},
 }
-DK_IMPORTS = {"micropython", "time"}
+DK_IMPORTS = {"micropython", "time", "gc"}
 # micro:bit pins a kit must leave alone: LED matrix (3 4 6 7 9 10), buttons (5 11), I2C (19 20)
 MICROBIT_RESERVED = {3, 4, 5, 6, 7, 9, 10, 11, 19, 20}
 MICROBIT_PINS = set(range(17)) | {19, 20}

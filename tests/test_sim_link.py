@@ -146,3 +146,23 @@ def test_command_ids_match_their_acknowledgements(run):
             await robot.close()
 
     assert run(go()) == [[]] * 40
+
+
+def test_a_long_session_in_the_micro_bit_heap_keeps_every_answer(run):
+    # 1,500 commands with sensor reads in the simulated robot's 64 KiB heap: hundreds of
+    # garbage collections. Before the firmware collected only between loop turns, WASI
+    # MicroPython freed live objects here and the robot died within about 50 commands.
+    async def go():
+        robot, board = await _open()
+        try:
+            for i in range(1500):
+                colour = ((i * 7) % 256, 100, 50)
+                await robot.light(i % 6, colour)
+                if i % 5 == 0:
+                    board.sensors.distance_mm = i
+                    assert (await robot.read_sensors()).distance_mm == i
+            return robot.link.transport.guest.running
+        finally:
+            await robot.close()
+
+    assert run(go()) is True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import statistics
 import sys
@@ -240,4 +241,9 @@ def _table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
 
 
 def entry() -> None:
-    sys.exit(main())
+    code = main()
+    # Leave without interpreter shutdown: wasmtime's runtime threads (the simulated kit)
+    # can abort the process while Python tears down, turning a good run into a crash.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -24,7 +24,9 @@ from dojokit.kits.build import firmware_dir
 from dojokit.sim.board import VirtualBoard
 from dojokit.sim.clock import TICKS_PERIOD, RealClock
 
-_RESULT_CAP = 4096
+# MicroPython allocates this much for every host call's reply; the longest (recv of 32
+# bytes) is under 100 bytes
+_RESULT_CAP = 512
 _engine: wasmtime.Engine | None = None
 _module: wasmtime.Module | None = None
 _module_lock = threading.Lock()
@@ -64,6 +66,7 @@ class FirmwareGuest:
         on_output: Callable[[bytes], None] | None = None,
         on_exit: Callable[[], None] | None = None,
         firmware: Path | None = None,
+        heap_kb: int = 64,
     ) -> None:
         self.board = board or VirtualBoard()
         self.clock = clock or RealClock()
@@ -82,6 +85,9 @@ class FirmwareGuest:
             colour, number, label = name
             (self._data / "name.txt").write_text(f"{colour} {number} {label}")
         self._fw = fw
+        # MicroPython's heap: by default the micro:bit's 64 KiB, so a firmware change that
+        # would not fit on the robot fails in the simulator too
+        self._heap = ["-X", f"heapsize={heap_kb}K"]
         self._calls: dict[str, Callable[[bytes], bytes]] = {
             "recv": self._recv,
             "send": self._send,
@@ -110,7 +116,7 @@ class FirmwareGuest:
         engine, module = _compiled()
         self._store = store = wasmtime.Store(engine)
         wasi = wasmtime.WasiConfig()
-        wasi.argv = ["micropython", "/fw/main.py"]
+        wasi.argv = ["micropython", *self._heap, "/fw/main.py"]
         wasi.env = []
         wasi.stdout_custom = self._print
         wasi.stderr_custom = self._print

@@ -4,6 +4,8 @@ Three servers sit behind the same kind of pty (PtyBridge), each timed from pyser
   firmware: the dojokit firmware under MicroPython; a HEARTBEAT command until its ACK;
   mp-echo:  a raw byte echo in the same MicroPython, same board I/O; the same 20 bytes back;
   py-echo:  a raw byte echo in Python on the pty master; the same 20 bytes back.
+All three run at once and are timed in turns (ROUNDS rounds of N / ROUNDS requests each),
+so a busy moment on the machine falls on all of them alike.
 Ratio = firmware median / echo median, measured in this run. Target: <= 1.5 x (mp-echo).
 """
 
@@ -27,6 +29,7 @@ from dojokit.sim.guest import FirmwareGuest  # noqa: E402
 from dojokit.sim.pty_server import PtyBridge  # noqa: E402
 
 N = 400
+ROUNDS = 16
 WARM = 50
 ECHO_MAIN = """\
 import hal_virtual as h
@@ -46,77 +49,78 @@ class PyEcho:
         self.on_output(data)
 
 
-def time_firmware(port: str) -> list[float]:
-    ser = serial.Serial(port, 115200, timeout=2)
-    dec = FrameDecoder()
-    out = []
-    for i in range(N + WARM):
-        seq = i & 255
-        frame = encode_frame(Kind.HEARTBEAT, seq)
-        t0 = time.perf_counter()
-        ser.write(frame)
-        done = False
-        while not done:
-            data = ser.read(ser.in_waiting or 1)
-            if not data:
-                raise SystemExit("the simulated kit stopped answering")
-            done = any(f.kind == Kind.ACK and f.seq == seq for f in dec.feed(data))
-        if i >= WARM:
-            out.append(time.perf_counter() - t0)
-    ser.close()
-    return out
+def ask_firmware(ser: serial.Serial, dec: FrameDecoder, i: int) -> float:
+    seq = i & 255
+    frame = encode_frame(Kind.HEARTBEAT, seq)
+    want = len(encode_frame(Kind.ACK, seq))  # read the reply whole, as the echo is read
+    t0 = time.perf_counter()
+    ser.write(frame)
+    while True:
+        data = ser.read(max(want, ser.in_waiting))
+        want = 1
+        if not data:
+            raise SystemExit("the simulated kit stopped answering")
+        if any(f.kind == Kind.ACK and f.seq == seq for f in dec.feed(data)):
+            return time.perf_counter() - t0
 
 
-def time_echo(port: str) -> list[float]:
-    ser = serial.Serial(port, 115200, timeout=2)
-    frame = encode_frame(Kind.HEARTBEAT, 7)
-    out = []
-    for i in range(N + WARM):
-        t0 = time.perf_counter()
-        ser.write(frame)
-        got = b""
-        while len(got) < len(frame):
-            data = ser.read(len(frame) - len(got))
-            if not data:
-                raise SystemExit("the echo stopped answering")
-            got += data
-        if i >= WARM:
-            out.append(time.perf_counter() - t0)
-    ser.close()
-    return out
+ECHO_FRAME = encode_frame(Kind.HEARTBEAT, 7)
 
 
-def serve(device, fn) -> list[float]:
-    bridge = PtyBridge(device)
-    if isinstance(device, FirmwareGuest):
-        device.start()
-    bridge.start()
-    try:
-        time.sleep(0.3)
-        return fn(bridge.path)
-    finally:
-        bridge.close()
-        if isinstance(device, FirmwareGuest):
-            device.stop()
+def ask_echo(ser: serial.Serial, dec: FrameDecoder, i: int) -> float:
+    t0 = time.perf_counter()
+    ser.write(ECHO_FRAME)
+    got = b""
+    while len(got) < len(ECHO_FRAME):
+        data = ser.read(len(ECHO_FRAME) - len(got))
+        if not data:
+            raise SystemExit("the echo stopped answering")
+        got += data
+    return time.perf_counter() - t0
 
 
 def main() -> None:
     echo_fw = Path(tempfile.mkdtemp(prefix="dojokit-echo-"))
+    shutil.copytree(firmware_dir() / "kits", echo_fw / "kits")
+    shutil.copyfile(firmware_dir() / "hal_virtual.py", echo_fw / "hal_virtual.py")
+    (echo_fw / "main.py").write_text(ECHO_MAIN)
+    servers = {
+        "firmware": (FirmwareGuest(name=(0, 1, "bench")), ask_firmware),
+        "mp-echo": (FirmwareGuest(firmware=echo_fw), ask_echo),
+        "py-echo": (PyEcho(), ask_echo),
+    }
+    bridges, ports = [], {}
     try:
-        shutil.copytree(firmware_dir() / "kits", echo_fw / "kits")
-        shutil.copyfile(firmware_dir() / "hal_virtual.py", echo_fw / "hal_virtual.py")
-        (echo_fw / "main.py").write_text(ECHO_MAIN)
-        fw = serve(FirmwareGuest(name=(0, 1, "bench")), time_firmware)
-        mp = serve(FirmwareGuest(firmware=echo_fw), time_echo)
-        py = serve(PyEcho(), time_echo)
+        for key, (device, _) in servers.items():
+            bridge = PtyBridge(device)
+            if isinstance(device, FirmwareGuest):
+                device.start()
+            bridge.start()
+            bridges.append(bridge)
+            ports[key] = serial.Serial(bridge.path, 115200, timeout=2)
+        time.sleep(0.3)
+        times: dict[str, list[float]] = {k: [] for k in servers}
+        decs = {k: FrameDecoder() for k in servers}
+        for k, (_, ask) in servers.items():
+            for i in range(WARM):
+                ask(ports[k], decs[k], i)
+        for r in range(ROUNDS):
+            for k, (_, ask) in servers.items():
+                for i in range(N // ROUNDS):
+                    times[k].append(ask(ports[k], decs[k], r * N + i))
     finally:
+        for ser in ports.values():
+            ser.close()
+        for bridge in bridges:
+            bridge.close()
+        for device, _ in servers.values():
+            if isinstance(device, FirmwareGuest):
+                device.stop()
         shutil.rmtree(echo_fw, ignore_errors=True)
-    med = {k: statistics.median(v) * 1000 for k, v in (("firmware", fw), ("mp-echo", mp),
-                                                        ("py-echo", py))}
-    p90 = {k: statistics.quantiles(v, n=10)[-1] * 1000 for k, v in (("firmware", fw),
-                                                                    ("mp-echo", mp),
-                                                                    ("py-echo", py))}
-    print(f"round trip over a pty through pyserial, {N} each (ms: median / p90)")
+    med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+    p90 = {k: statistics.quantiles(v, n=10)[-1] * 1000 for k, v in times.items()}
+    print(f"round trip over a pty through pyserial, {N} each in {ROUNDS} interleaved rounds "
+          "(ms: median / p90)")
     for k in med:
         print(f"  {k:<9} {med[k]:7.3f} / {p90[k]:7.3f}")
     print(f"  ratio firmware / MicroPython echo: {med['firmware'] / med['mp-echo']:.2f} x "

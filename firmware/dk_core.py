@@ -320,10 +320,11 @@ class Core:
         rx = self.rx
         n = self.hal.recv(rx, self.wait)
         now = self.now = self.hal.ticks()
-        for i in range(n):
-            m = dec.feed(rx[i])
-            if m:
-                self.handle(m, now)
+        dec.pos = 0
+        m = dec.scan(rx, n)
+        while m:
+            self.handle(m, now)
+            m = dec.scan(rx, n)
         self.tick(now)
         # wake exactly when the fail-safe is due, so a lost link stops the motors by
         # `failsafe` ms after the last frame at the latest

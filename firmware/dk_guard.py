@@ -48,6 +48,7 @@ class Guard:
         self.tm = 0  # last motor step time
         self.go_at = 0  # announce: motors wait until this time
         self.waiting = False
+        self.pending = False  # some light wants a change, is held or is fading
 
     def profile(self, p):
         # a profile can only be as strict as the firmware's own floor or stricter
@@ -75,6 +76,7 @@ class Guard:
         w[j] = r
         w[j + 1] = g
         w[j + 2] = b
+        self.pending = True
 
     def drive(self, left, right, now):
         cap = self.prof[MOTOR]
@@ -100,14 +102,22 @@ class Guard:
         return h
 
     def step(self, now):
+        if self.pending:
+            self.pending = self._lights(now)
+        self._motors(now)
+
+    def _lights(self, now):
+        # returns True while some light still has work to do (a fade, a held change)
         hal = self.hal
         out = False
+        busy = False
         w = self.want
         s = self.shown
         fade = self.prof[FADE] * 10
         for i in range(self.n):
             j = i * 3
             if self.fading[i]:
+                busy = True
                 dt = ticks_diff(now, self.t0[i])
                 if dt >= fade:
                     self.fading[i] = 0
@@ -120,6 +130,7 @@ class Guard:
                 hal.light(i, s[j], s[j + 1], s[j + 2])
                 out = True
             elif w[j] != self.to[j] or w[j + 1] != self.to[j + 1] or w[j + 2] != self.to[j + 2]:
+                busy = True
                 if self.changed[i] and ticks_diff(now, self.t0[i]) < self._hold(j):
                     continue
                 self.changed[i] = 1
@@ -137,11 +148,14 @@ class Guard:
                     out = True
         if out:
             hal.show()
-        self._motors(now)
+        return busy
 
     def _motors(self, now):
         ml = self.ml
         mr = self.mr
+        if not (ml or mr or self.sl or self.sr):  # standing still and asked to: nothing to do
+            self.tm = now
+            return
         if (ml or mr) and ticks_diff(now, self.go_at) < 0:
             ml = mr = 0
         dt = ticks_diff(now, self.tm)

@@ -28,55 +28,74 @@ def crc16(buf, n):
 
 
 class Decoder:
-    # Feed bytes one at a time; feed() returns the raw length of a good frame (>= 4),
-    # else 0. Bytes outside frames (banners, prints) are ignored; broken frames counted.
+    # scan(buf, n) reads buf[pos:n] and stops after each good frame, returning its raw
+    # length (>= 4; the frame is in `raw`, `pos` is just past it), or 0 when buf is used
+    # up. Frames may span calls. Bytes outside frames (banners, prints) are ignored; broken
+    # frames are counted in `bad`. The byte loop works on locals: it is the hot path.
     def __init__(self):
         self.raw = bytearray(MAXRAW)
+        self.pos = 0
         self.n = 0
         self.bad = 0
         self._in = False
         self._chars = 0
         self._acc = 0
         self._bits = 0
+        self._one = bytearray(1)
 
     def feed(self, b):
-        if b == SOF:
-            if self._in:
+        # one byte; same result as scan
+        self._one[0] = b
+        self.pos = 0
+        return self.scan(self._one, 1)
+
+    def scan(self, buf, n):
+        raw = self.raw
+        i = self.pos
+        inside = self._in
+        chars = self._chars
+        acc = self._acc
+        bits = self._bits
+        k = self.n
+        got = 0
+        while i < n:
+            b = buf[i]
+            i += 1
+            if b == SOF:
+                if inside:
+                    self.bad += 1
+                inside = True
+                chars = acc = bits = k = 0
+            elif not inside:
+                pass
+            elif b == EOL or b == 13:
+                inside = False
+                # a valid length leaves fewer than 6 spare bits, all zero
+                if k >= 4 and acc == 0 and chars == (k * 8 + 5) // 6:
+                    c = crc16(raw, k - 2)
+                    if raw[k - 2] == c >> 8 and raw[k - 1] == c & 255:
+                        got = k
+                        break
                 self.bad += 1
-            self._in = True
-            self._chars = 0
-            self._acc = 0
-            self._bits = 0
-            self.n = 0
-            return 0
-        if not self._in:
-            return 0
-        if b == EOL or b == 13:
-            self._in = False
-            n = self.n
-            # a valid length leaves fewer than 6 spare bits, all zero
-            if n >= 4 and self._acc == 0 and self._chars == (n * 8 + 5) // 6:
-                c = crc16(self.raw, n - 2)
-                if self.raw[n - 2] == c >> 8 and self.raw[n - 1] == c & 255:
-                    return n
-            self.bad += 1
-            return 0
-        d = b - BASE
-        if d < 0 or d > 63 or self._chars >= MAXCHARS:
-            self._in = False
-            self.bad += 1
-            return 0
-        self._chars += 1
-        acc = (self._acc << 6) | d
-        bits = self._bits + 6
-        if bits >= 8:
-            bits -= 8
-            self.raw[self.n] = acc >> bits
-            self.n += 1
-            acc &= (1 << bits) - 1
+            elif BASE <= b < BASE + 64 and chars < MAXCHARS:
+                chars += 1
+                acc = (acc << 6) | (b - BASE)
+                bits += 6
+                if bits >= 8:
+                    bits -= 8
+                    raw[k] = acc >> bits
+                    k += 1
+                    acc &= (1 << bits) - 1
+            else:
+                inside = False
+                self.bad += 1
+        self.pos = i
+        self._in = inside
+        self._chars = chars
         self._acc = acc
         self._bits = bits
-        return 0
+        self.n = k
+        return got
 
 
 _raw = bytearray(MAXRAW)
@@ -98,18 +117,23 @@ def encode(kind, seq, pay, n):
     o = out
     o[0] = SOF
     j = 1
-    acc = 0
-    bits = 0
-    for i in range(m):
-        acc = (acc << 8) | r[i]
-        bits += 8
-        while bits >= 6:
-            bits -= 6
-            o[j] = BASE + ((acc >> bits) & 63)
+    # three raw bytes make four digits; a tail of 1 or 2 bytes makes 2 or 3, zero-padded
+    full = m - m % 3
+    for i in range(0, full, 3):
+        v = r[i] << 16 | r[i + 1] << 8 | r[i + 2]
+        o[j] = BASE + (v >> 18)
+        o[j + 1] = BASE + (v >> 12 & 63)
+        o[j + 2] = BASE + (v >> 6 & 63)
+        o[j + 3] = BASE + (v & 63)
+        j += 4
+    t = m - full
+    if t:
+        v = r[full] << 16 | (r[full + 1] << 8 if t == 2 else 0)
+        o[j] = BASE + (v >> 18)
+        o[j + 1] = BASE + (v >> 12 & 63)
+        j += 2
+        if t == 2:
+            o[j] = BASE + (v >> 6 & 63)
             j += 1
-        acc &= (1 << bits) - 1
-    if bits:
-        o[j] = BASE + ((acc << (6 - bits)) & 63)
-        j += 1
     o[j] = EOL
     return j + 1

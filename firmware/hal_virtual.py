@@ -5,7 +5,7 @@
 import host
 
 BOARD = 3
-GC_TURNS = 1  # collect after every loop turn: each host call allocates its reply
+GC_TURNS = 4  # each host call allocates its reply (~60 B); a busy turn makes a few dozen
 FS = "/data/"
 _now = 0
 _btn = 0

@@ -4,7 +4,7 @@
 # No allocation per frame: the decoder and encoder reuse module-level buffers.
 from micropython import const
 
-PROTO = const(1)
+PROTO = const(2)
 SOF = const(0x7E)  # "~"
 EOL = const(0x0A)  # "\n" ("\r" also ends a frame)
 BASE = const(0x30)  # "0": 6-bit digit d is sent as BASE + d
@@ -17,14 +17,14 @@ _T = (0x0000, 0x1021, 0x2042, 0x3063, 0x4084, 0x50A5, 0x60C6, 0x70E7,
 
 
 def crc16(buf, n):
-    # CRC-16/CCITT-FALSE, a nibble at a time (16-entry table: small and fast enough)
+    # CRC-16/GENIBUS, a nibble at a time (16-entry table: small and fast enough)
     c = 0xFFFF
     t = _T
     for i in range(n):
         b = buf[i]
         c = ((c << 4) & 0xFFFF) ^ t[(c >> 12) ^ (b >> 4)]
         c = ((c << 4) & 0xFFFF) ^ t[(c >> 12) ^ (b & 15)]
-    return c
+    return c ^ 0xFFFF
 
 
 class Decoder:

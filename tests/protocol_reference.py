@@ -7,14 +7,14 @@ from dojokit.protocol import Frame
 
 
 def crc_ref(data: bytes) -> int:
-    """CRC-16/CCITT-FALSE, bit by bit."""
+    """CRC-16/GENIBUS, bit by bit."""
     c = 0xFFFF
     for b in data:
         c ^= b << 8
         for _ in range(8):
             c = ((c << 1) ^ 0x1021) if c & 0x8000 else c << 1
             c &= 0xFFFF
-    return c
+    return c ^ 0xFFFF
 
 
 def spell(raw: bytes) -> bytes:

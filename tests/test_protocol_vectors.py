@@ -324,7 +324,7 @@ def test_property_every_kind_and_length(fw: dict[str, list]) -> None:
 
 
 def test_crc(fw: dict[str, list]) -> None:
-    assert crc16(b"123456789") == 0x29B1 == crc_ref(b"123456789")
+    assert crc16(b"123456789") == 0xD64E == crc_ref(b"123456789")
     for i, data in enumerate(CRC_CASES):
         assert crc16(data) == crc_ref(data)
         assert fw["C"][i] == crc_ref(data)
@@ -337,7 +337,7 @@ def test_noise_is_counted_and_frames_survive_it() -> None:
     f = encode_frame(Kind.HELLO, 7, hello())
     d = FrameDecoder()
     banner = b"MicroPython v1.27.0; ESP32 module with ESP32\r\n>>> "
-    assert d.feed(banner + f + b"\r\n") == [Frame(Kind.HELLO, 7, b"\x01")]
+    assert d.feed(banner + f + b"\r\n") == [Frame(Kind.HELLO, 7, b"\x02")]
     assert (d.noise, d.damaged) == (len(banner) + 2, 0)
     d = FrameDecoder()
     d.feed(b"~" + b"0" * 40 + b"\n")  # the 19th digit breaks it; 21 digits and \n are noise
@@ -349,7 +349,7 @@ def test_noise_is_counted_and_frames_survive_it() -> None:
     assert d.feed(f[:5]) == [] and d.in_frame
     d.reset()
     assert not d.in_frame and d.feed(f[5:]) == [] and d.noise == len(f) - 5
-    assert d.feed(bytearray(f)) == [Frame(Kind.HELLO, 7, b"\x01")]
+    assert d.feed(bytearray(f)) == [Frame(Kind.HELLO, 7, b"\x02")]
 
 
 def test_max_sizes_and_encode_errors() -> None:
@@ -412,7 +412,7 @@ def test_event_payload_layouts() -> None:
 
 
 def test_builders() -> None:
-    assert hello() == bytes((PROTOCOL_VERSION,)) == b"\x01"
+    assert hello() == bytes((PROTOCOL_VERSION,)) == b"\x02"
     assert drive(50, -50) == b"\x32\xce"
     assert drive(150, -150, 1000) == b"\x64\x9c\x03\xe8"
     assert drive(0, 0, 65535)[2:] == b"\xff\xff"
@@ -495,7 +495,7 @@ def _t(at: int, kind: int, seq: int, payload: bytes = b"") -> tuple[int, bytes]:
 K = Kind
 SCRIPT = [
     _t(105, K.HELLO, 100, hello()),
-    _t(150, K.HELLO, 101, b"\x02"),
+    _t(150, K.HELLO, 101, bytes((PROTOCOL_VERSION + 1,))),  # a version it does not speak
     _t(205, K.PROFILE, 102, profile(200, 20, 0, 100, 1, 180)),  # sound on, no announce
     _t(250, K.CONFIG, 103, config_failsafe(1000)),
     _t(305, K.DRIVE, 104, drive(150, -50)),
@@ -750,7 +750,8 @@ def test_builders_drive_the_real_firmware(core_run: list[list[str]]) -> None:
         return [(f.kind, f.payload) for f in replies.pop(seq)]
 
     caps = Cap(1023) & ~Cap.LEDS
-    info = Info(1, Info.from_payload(replies[100][0].payload).firmware, Board.VIRTUAL, 7, caps)
+    firmware = Info.from_payload(replies[100][0].payload).firmware
+    info = Info(PROTOCOL_VERSION, firmware, Board.VIRTUAL, 7, caps)
     assert kinds(100) == [
         (K.INFO, info.to_payload()),
         (K.IDENT, Ident(0, 0, "robot").to_payload()),

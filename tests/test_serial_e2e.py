@@ -127,12 +127,12 @@ def test_a_silent_device_is_no_answer(run):
 
 
 def test_a_kit_with_an_old_protocol_gets_a_clear_message(sim_pty, tmp_path, run):
-    # the real firmware, built as if it spoke protocol 0
+    # the real firmware, built as if it spoke protocol 1
     old = tmp_path / "old-firmware"
     shutil.copytree(firmware_dir(), old)
     src = (old / "dk_proto.py").read_text()
-    (old / "dk_proto.py").write_text(re.sub(r"PROTO = const\(1\)", "PROTO = const(0)", src))
+    (old / "dk_proto.py").write_text(re.sub(r"PROTO = const\(2\)", "PROTO = const(1)", src))
     _, bridge = sim_pty(firmware=old)
     with pytest.raises(VersionMismatch) as err:
         run(Link(open_transport(bridge.path)).connect())
-    assert "protocol (version 0; this laptop speaks version 1)" in str(err.value)
+    assert "protocol (version 1; this laptop speaks version 2)" in str(err.value)

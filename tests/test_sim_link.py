@@ -40,7 +40,7 @@ def test_handshake_reports_identity_and_kit(run):
     info = run(go())
     assert (info.name, info.number, info.colour) == ("Vos", 7, 2)
     assert info.board == "virtual" and info.kit_name == "sim"
-    assert info.protocol == 1 and info.firmware == "0.1.0"
+    assert info.protocol == 2 and info.firmware == "0.1.0"
     assert info.caps & Cap.MOTORS and info.caps & Cap.DISPLAY and info.lights == 6
 
 

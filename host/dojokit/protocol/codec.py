@@ -63,11 +63,12 @@ _PAD = (b"", b"", b"==", b"=")  # indexed by len(chars) % 4 (1 never reaches a2b
 
 
 def crc16(data: bytes) -> int:
-    """CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, no reflection, no final xor.
+    """CRC-16/GENIBUS: poly 0x1021, init 0xFFFF, no reflection, final xor 0xFFFF.
 
-    The check value of b"123456789" is 0x29B1.
+    The check value of b"123456789" is 0xD64E. The final xor is what makes a valid frame
+    followed by a zero byte invalid (protocol 1 had none; see docs/protocol.md).
     """
-    return crc_hqx(data, 0xFFFF)
+    return crc_hqx(data, 0xFFFF) ^ 0xFFFF
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ def encode_frame(kind: int, seq: int, payload: bytes = b"") -> bytes:
     if not 0 <= kind <= 255:
         raise ValueError(f"kind {kind} is not a byte")
     raw = bytes((kind, seq & 0xFF)) + bytes(payload)
-    raw += crc_hqx(raw, 0xFFFF).to_bytes(2, "big")
+    raw += crc16(raw).to_bytes(2, "big")
     text = b2a_base64(raw, newline=False).rstrip(b"=").translate(_FROM_B64)
     return b"~" + text + b"\n"
 
@@ -111,8 +112,7 @@ def _unpack(chars: bytes) -> Frame | None:
     if spare and (chars[-1] - BASE) & ((1 << spare) - 1):
         return None
     raw = a2b_base64(chars.translate(_TO_B64) + _PAD[c & 3])
-    # a CRC without final xor run over data + its own big-endian CRC gives 0
-    if crc_hqx(raw, 0xFFFF):
+    if crc16(raw[:-2]) != int.from_bytes(raw[-2:], "big"):
         return None
     return Frame(raw[0], raw[1], raw[2:-2])
 

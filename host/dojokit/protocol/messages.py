@@ -42,7 +42,7 @@ __all__ = [
     "tone",
 ]
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 """The protocol version this module speaks (sent in HELLO, reported in INFO)."""
 
 LIGHT_ALL = 255

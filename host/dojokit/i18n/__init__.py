@@ -1,6 +1,7 @@
 """Message catalogs: every text a person reads comes from here, in nl, fr or en.
 
-Catalogs are JSON files beside this module, one per language, keyed by message id.
+Catalogs are JSON files beside this module keyed by message id: `<lang>.json`, plus one
+`<domain>.<lang>.json` per area (for example `blocks.nl.json`), merged into one catalog.
 The language is chosen once per process: `set_language()`, else DOJOKIT_LANG, else the
 system's LANG when it is nl or fr, else English.
 """
@@ -18,7 +19,14 @@ _lang: str | None = None
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    return json.loads((Path(__file__).with_name(f"{lang}.json")).read_text(encoding="utf-8"))
+    here = Path(__file__).parent
+    merged: dict[str, str] = {}
+    for path in [here / f"{lang}.json", *sorted(here.glob(f"*.{lang}.json"))]:
+        part = json.loads(path.read_text(encoding="utf-8"))
+        if clash := merged.keys() & part.keys():
+            raise RuntimeError(f"{path.name} repeats message ids: {sorted(clash)}")
+        merged.update(part)
+    return merged
 
 
 def set_language(lang: str | None) -> None:

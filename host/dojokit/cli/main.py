@@ -45,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=t("cli.help.check"), description=t("cli.help.check"))
     check.add_argument("kit", metavar="KIT", nargs="?", default="sim", help=t("cli.help.kit_arg"))
 
+    run = sub.add_parser("run", help=t("run.help"), description=t("run.description"))
+    run.add_argument("program", metavar="PROGRAM", help=t("run.help.program"))
+    run.add_argument("--kit", metavar="KIT", help=t("run.help.kit"))
+    run.add_argument("--timeout", metavar="SECONDS", type=float, help=t("run.help.timeout"))
+    run.add_argument("--trace", metavar="FILE", help=t("run.help.trace"))
+    run.add_argument("--seed", type=int, help=t("run.help.seed"))
+
     sim = sub.add_parser("sim", help=t("cli.help.sim"), description=t("cli.help.sim"))
     simsub = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", parser_class=_Parser)
     serve = simsub.add_parser("serve", help=t("cli.help.serve"), description=t("cli.help.serve"))
@@ -72,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cmd_ping(args.kit, args.count))
         if args.command == "check":
             return asyncio.run(cmd_check(args.kit))
+        if args.command == "run":
+            from dojokit.cli.run import cmd_run
+
+            return cmd_run(args.program, args.kit, args.timeout, args.trace, args.seed)
         if args.command == "sim" and args.sim_command == "serve":
             return cmd_sim_serve(args.pty, (args.colour, args.number, args.name))
     except LinkError as exc:

@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import queue
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,20 +30,46 @@ class Output:
     """Says and thinks: printed at once, and kept (with the time) for the trace."""
 
     def __init__(self) -> None:
-        self.t0 = time.perf_counter()
+        t0 = time.perf_counter()
+        # seconds since the start; with a kit, the robot trace's own clock (one time line)
+        self.clock: Callable[[], float] = lambda: time.perf_counter() - t0
         self.events: list[dict[str, Any]] = []
 
     def say(self, target: Any, kind: str, message: Any) -> None:
         text = cast.to_string(message)
-        self.events.append({"t": round(time.perf_counter() - self.t0, 3), "kind": kind,
+        self.events.append({"t": round(self.clock(), 4), "kind": kind,
                             "sprite": target.name, "text": text})
         if text:  # an empty text only clears the bubble
             print(text, flush=True)
 
 
-def ask(question: str) -> str:
-    line = sys.stdin.readline()
-    return line.rstrip("\n")
+class Answers:
+    """Answers for "ask and wait", one line of standard input each, read on a thread so the
+    other scripts keep running while the program waits. At the end of the input every
+    question gets an empty answer, so a program never waits for input that cannot come."""
+
+    def __init__(self) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.thread: threading.Thread | None = None
+
+    def _read(self) -> None:
+        for line in sys.stdin:
+            self.lines.put(line.rstrip("\r\n"))
+        while True:
+            self.lines.put("")
+
+    def __call__(self) -> str | None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._read, daemon=True)
+            self.thread.start()
+        try:
+            return self.lines.get_nowait()
+        except queue.Empty:
+            return None
+
+
+def show_question(question: str) -> None:
+    print(question, file=sys.stderr, flush=True)  # stdout carries only what sprites say
 
 
 def cmd_run(program: str, kit: str | None, timeout: float | None, trace: str | None,
@@ -61,7 +90,8 @@ def cmd_run(program: str, kit: str | None, timeout: float | None, trace: str | N
         return EXIT_USER
     out = Output()
     if kit is None:
-        rt = Runtime(project.data, on_say=out.say, ask=ask, seed=seed)
+        rt = Runtime(project.data, on_say=out.say, answers=Answers(),
+                     on_question=show_question, seed=seed)
         rt.green_flag()
         try:
             how = rt.run(timeout)
@@ -90,10 +120,12 @@ async def _run_with_kit(project: Any, kit: str, timeout: float | None, trace: st
         print(str(exc), file=sys.stderr)
         return EXIT_USER
     bridge = RobotBridge(robot)
+    out.clock = robot.trace.clock
     how = "done"
     try:
         await bridge.start()
-        rt = Runtime(project.data, on_say=out.say, ask=ask, seed=seed, robot=bridge)
+        rt = Runtime(project.data, on_say=out.say, answers=Answers(),
+                     on_question=show_question, seed=seed, robot=bridge)
         rt.green_flag()
         how = await rt.run_async(timeout)
     except LinkError as exc:
@@ -125,8 +157,8 @@ def _write_trace(path: str | None, name: str, kit: str | None, out: Output,
         return
     events = list(out.events)
     if robot is not None:
-        events += [{"t": round(e.t, 3), "kind": e.kind, **e.data} for e in robot.trace.events]
-        events.sort(key=lambda e: e["t"])
+        events += [{"t": e.t, "kind": e.kind, **e.data} for e in robot.trace.events]
+        events.sort(key=lambda e: e["t"])  # stable: at equal times, says come first
     data = {"program": name, "kit": kit, "events": events}
     try:
         Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",

@@ -620,7 +620,8 @@ STATEMENTS: dict[str, Callable[[Gen, dict[str, Any], int], None]] = {
     "motion_setrotationstyle": _s_expr("T.rotation_style = {F_STYLE}"),
     # sensing
     "sensing_resettimer": _s_expr("rt.reset_timer()"),
-    "sensing_askandwait": _s_expr("rt.answer = rt.ask_fn(tstr({QUESTION}))"),
+    "sensing_askandwait": lambda g, b, ind: (
+        g.out(ind, f"rt.ask(th, T, {g.str_(g.input(b, 'QUESTION'))})"), g.out(ind, "yield 1")),
     "sensing_setdragmode": _s_expr("T.draggable = {F_DRAG_MODE} == 'draggable'"),
     # sound: no audio engine, as headless scratch-vm
     "sound_play": _s_expr("pass"),

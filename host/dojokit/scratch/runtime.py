@@ -80,7 +80,8 @@ class Runtime:
         self,
         project: dict[str, Any],
         on_say: Callable[[Target, str, Any], None] | None = None,
-        ask: Callable[[str], str] | None = None,
+        answers: Callable[[], str | None] | None = None,
+        on_question: Callable[[str], None] | None = None,
         clock: Callable[[], float] | None = None,
         seed: int | None = None,
         robot: Any = None,
@@ -88,7 +89,11 @@ class Runtime:
         from dojokit.scratch.compiler import Compiler  # the compiler needs Runtime's names
 
         self.on_say = on_say or (lambda target, kind, text: None)
-        self.ask_fn = ask or (lambda question: "")
+        # "ask and wait": answers() gives the next answer or None (polled between frames);
+        # on_question shows a question the stage asks (a sprite says its own)
+        self.answers = answers or (lambda: "")
+        self.on_question = on_question or (lambda question: None)
+        self.questions: list[tuple[str, Thread, Target, bool]] = []
         self.clock = clock or _ms
         self.virtual = isinstance(self.clock, VirtualClock)
         self.rng = random.Random(seed)
@@ -188,6 +193,7 @@ class Runtime:
             th.in_list = False
         self.threads = []
         self.timers = []
+        self.questions = []
 
     def stop_for_target(self, target: Target, keep: Thread | None = None) -> None:
         for th in self.threads:
@@ -245,6 +251,7 @@ class Runtime:
     # -- the frame loop ------------------------------------------------------------------------
     def green_flag(self) -> None:
         self.stop_all()
+        self.answer = ""
         self.timer_start = self.now
         for t in self.targets:
             t.edge_values.clear()
@@ -253,6 +260,10 @@ class Runtime:
     def step_frame(self) -> None:
         """One frame (Runtime._step): edge hats, then threads until the frame is used."""
         self._fire_timers()
+        if self.questions:
+            answer = self.answers()
+            if answer is not None:
+                self._on_answer(answer)
         keep = []
         for th in self.threads:
             if th.killed:
@@ -347,6 +358,29 @@ class Runtime:
         """Before `yield 1`: wake `th` after `ms` milliseconds (a setTimeout promise)."""
         th.woken = False
         self.timers.append((self.clock() + ms, th))
+
+    def ask(self, th: Thread, target: Target, question: str) -> None:
+        """Before `yield 1`: queue a question; the thread waits for its answer."""
+        th.woken = False
+        self.questions.append((question, th, target, target.visible and not target.is_stage))
+        if len(self.questions) == 1:
+            self._ask_next()
+
+    def _ask_next(self) -> None:
+        if self.questions:
+            question, _th, target, bubble = self.questions[0]
+            if bubble:
+                self.say(target, "say", question)
+            else:
+                self.on_question(question)
+
+    def _on_answer(self, answer: str) -> None:
+        self.answer = answer
+        _q, th, target, bubble = self.questions.pop(0)
+        if bubble:
+            self.say(target, "say", "")
+        self._wake(th)
+        self._ask_next()
 
     def _wake(self, th: Thread) -> None:
         th.woken = True

@@ -79,6 +79,15 @@ def js_number(v: object) -> float:
     return _NAN
 
 
+def to_number_slow(v: object) -> float:
+    """to_number for compiled code, which has already handled a float: text first, in one
+    call (the cached parse), since variables often hold numbers as text."""
+    if type(v) is str:
+        n = _parse_number(v)
+        return n if n == n else 0.0
+    return to_number(v)
+
+
 def to_number(v: object) -> float:
     """Cast.toNumber: like JS ``Number(v)`` but NaN becomes 0."""
     if type(v) is float:
@@ -207,9 +216,9 @@ def compare(a: object, b: object) -> float:
     not count); otherwise a case-insensitive string comparison.
     """
     ta = type(a)
-    n1 = a if ta is float else _compare_view(a) if ta is str else _other_view(a)
+    n1 = a if ta is float else compare_view(a) if ta is str else _other_view(a)
     tb = type(b)
-    n2 = b if tb is float else _compare_view(b) if tb is str else _other_view(b)
+    n2 = b if tb is float else compare_view(b) if tb is str else _other_view(b)
     if n1 != n1 or n2 != n2:
         return float(_string_order(to_string(a).lower(), to_string(b).lower()))
     if n1 == n2 and (n1 == _INF or n1 == -_INF):
@@ -218,7 +227,7 @@ def compare(a: object, b: object) -> float:
 
 
 @lru_cache(maxsize=8192)
-def _compare_view(s: str) -> float:
+def compare_view(s: str) -> float:
     """The number a string compares as; NaN when it compares as text (blank strings too).
     Cached: scripts compare the same few strings over and over."""
     n = _parse_number(s)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +69,9 @@ def _lit(v: Any) -> Expr:
             return "float('nan')", "n"
         return (repr(f) if math.isfinite(f) else f"float({str(f)!r})"), "N"
     return repr(v), "s"
+
+
+_PURE = re.compile(r"_v\d+\.value|_a\d+")  # a variable or argument read: no side effects
 
 
 def _is_literal(code: str) -> bool:
@@ -168,21 +172,34 @@ class Gen:
         return f"({t} if type({t} := {code}) is float and {t} == {t} else num({t}))"
 
     def compare(self, a: Expr, b: Expr, op: str) -> Expr:
-        """Cast.compare(a, b) <op> 0, with the both-numbers case inline. A literal that is
-        a plain number (not blank, not NaN) compares exactly as that number does."""
+        """Cast.compare(a, b) <op> 0, with the usual cases inline: two numbers, or a value
+        against a literal that is a plain number (not blank, not NaN), which compares
+        exactly as that number does; numeric text compares by its (cached) number."""
         ca, cb = self.const_number(a), self.const_number(b)
-        ta, tb = self.tmp(), self.tmp()
-        fast = "==" if op == "==" else op
-        slow = f"cmp({ta}, {tb}) {op} 0"
         if cb is not None and ca is None:
-            return (f"(({ta} {fast} {cb}) if type({ta} := {a[0]}) is float and {ta} == {ta} "
-                    f"else cmp({ta}, {b[0]}) {op} 0)"), "b"
+            return self._compare_const(a, cb, b[0], op, False), "b"
         if ca is not None and cb is None:
-            return (f"(({ca} {fast} {tb}) if type({tb} := {b[0]}) is float and {tb} == {tb} "
-                    f"else cmp({a[0]}, {tb}) {op} 0)"), "b"
-        return (f"(({ta} {fast} {tb}) if (type({ta} := {a[0]}) is float) & "
-                f"(type({tb} := {b[0]}) is float) and {ta} == {ta} and {tb} == {tb} "
-                f"else {slow})"), "b"
+            return self._compare_const(b, ca, a[0], op, True), "b"
+        ta, tb = self.tmp(), self.tmp()
+        return (f"(({ta} {op} {tb}) if ({self._is_num(ta, a)}) & ({self._is_num(tb, b)}) "
+                f"and {ta} == {ta} and {tb} == {tb} else cmp({ta}, {tb}) {op} 0)"), "b"
+
+    def _is_num(self, t: str, e: Expr) -> str:
+        # evaluates e into t; true when t is a float (it may still be NaN)
+        return f"({t} := {e[0]}) is not None" if e[1] in "nN" else f"type({t} := {e[0]}) is float"
+
+    def _compare_const(self, e: Expr, const: str, lit: str, op: str, flipped: bool) -> str:
+        t, v = self.tmp(), self.tmp()
+        left, right = (const, t) if flipped else (t, const)
+        vleft, vright = (const, v) if flipped else (v, const)
+        slow = f"cmp({lit}, {t})" if flipped else f"cmp({t}, {lit})"
+        if e[1] == "N":
+            return f"({e[0]} {op} {const})" if not flipped else f"({const} {op} {e[0]})"
+        if e[1] == "n":
+            return f"(({left} {op} {right}) if ({t} := {e[0]}) == {t} else {slow} {op} 0)"
+        return (f"(({left} {op} {right}) if type({t} := {e[0]}) is float and {t} == {t} "
+                f"else ({vleft} {op} {vright}) if type({t}) is str and ({v} := _CV({t})) == {v}"
+                f" else {slow} {op} 0)")
 
     def mod(self, n: str, m: str) -> Expr:
         """operator_mod on two numbers: JS % (fmod), then moved to the divisor's sign;
@@ -423,8 +440,8 @@ def _s_set_var(g: Gen, b: dict[str, Any], ind: int) -> None:
 
 def _s_change_var(g: Gen, b: dict[str, Any], ind: int) -> None:
     v = g.var(g.field_id(b, "VARIABLE"), g.field(b, "VARIABLE"), False)
-    g.out(ind, f"{v}.value = (_x if type(_x := {v}.value) is float else num(_x)) + "
-               f"{g.num(g.input(b, 'VALUE'))}")
+    g.out(ind, f"{v}.value = (_x if type(_x := {v}.value) is float and _x == _x else "
+               f"num(_x)) + {g.num(g.input(b, 'VALUE'))}")
 
 
 def _list(g: Gen, b: dict[str, Any]) -> str:
@@ -525,9 +542,11 @@ def _r_arg(g: Gen, b: dict[str, Any]) -> Expr:
 
 def _r_add(op: str) -> Callable[[Gen, dict[str, Any]], Expr]:
     def emit(g: Gen, b: dict[str, Any]) -> Expr:
-        a = g.num(g.input(b, "NUM1"))
-        c = g.num(g.input(b, "NUM2"))
-        return f"({a} {op} {c})", "n"  # inf - inf and 0 * inf are NaN
+        x, y = g.input(b, "NUM1"), g.input(b, "NUM2")
+        if x == y and _PURE.fullmatch(x[0]):  # d * d: one read, one cast
+            t = g.tmp()
+            return f"(({t} := {g.num(x)}) {op} {t})", "n"
+        return f"({g.num(x)} {op} {g.num(y)})", "n"  # inf - inf and 0 * inf are NaN
     return emit
 
 
@@ -714,7 +733,8 @@ class Compiler:
         from dojokit.scratch.runtime import limit_precision
 
         return {
-            "num": C.to_number, "tstr": C.to_string, "tbool": C.to_boolean, "cmp": C.compare,
+            "num": C.to_number_slow, "tstr": C.to_string, "_CV": C.compare_view,
+            "tbool": C.to_boolean, "cmp": C.compare,
             "O": O, "P": P, "StopThread": StopThread, "PROCS": self.procs_of(sprite),
             "limit_precision": limit_precision, "float": float, "Var": Var,
             "_fmod": math.fmod, "_NAN": math.nan,

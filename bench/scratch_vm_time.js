@@ -33,14 +33,15 @@ function parseArgs (argv) {
 
 function loadVm (vmPath) {
     const where = vmPath ? path.resolve(vmPath) : 'scratch-vm';
-    // scratch-vm logs through minilog to the console: keep stdout for the results
+    const VirtualMachine = require(where);
+    // scratch-vm logs through minilog to stdout (enabled when it loads): keep stdout for
+    // the results. Should that fail, the Python side reads only our JSON lines anyway.
     try {
-        const minilog = require(require.resolve('minilog', {paths: [where]}));
-        minilog.disable();
+        require(require.resolve('minilog', {paths: [where]})).disable();
     } catch (e) {
-        // no separate minilog: its lines are told apart from ours (ours are JSON)
+        // no minilog beside it
     }
-    return require(where);
+    return VirtualMachine;
 }
 
 function expectedAnswer (project) {

@@ -201,6 +201,11 @@ class Gen:
                 f"else ({vleft} {op} {vright}) if type({t}) is str and ({v} := _CV({t})) == {v}"
                 f" else {slow} {op} 0)")
 
+    def join(self, a: str, b: str) -> Expr:
+        # two halves of an emoji joined make the emoji again (JS strings are UTF-16)
+        t = self.tmp()
+        return f"({t} if ({t} := {a} + {b}).isascii() else _FS({t}))", "s"
+
     def mod(self, n: str, m: str) -> Expr:
         """operator_mod on two numbers: JS % (fmod), then moved to the divisor's sign;
         NaN for a zero divisor or an infinite dividend, as in JS."""
@@ -419,8 +424,37 @@ def _s_broadcast(g: Gen, b: dict[str, Any], ind: int) -> None:
 
 
 def _s_broadcast_wait(g: Gen, b: dict[str, Any], ind: int) -> None:
+    _wait_for_threads(g, _broadcast_threads(g, b), ind)
+
+
+def _glide(g: Gen, b: dict[str, Any], ind: int, x: str | None, y: str | None) -> None:
+    """motion_glidesecstoxy / glideto: ends at once for 0 s or less, else moves a fraction of
+    the way each step on the wait timer, and lands exactly at the end."""
+    d, x0, y0, x1, y1, t0, f = (g.tmp() for _ in range(7))
+    g.out(ind, f"{d} = max(0.0, 1000 * {g.num(g.input(b, 'SECS'))})")
+    if x is None:
+        g.out(ind, f"{x1} = P.position_of(rt, T, tstr({g.menu(b, 'TO')[0]}))")
+        g.out(ind, f"if {x1} is not None:")
+        g.out(ind + 1, f"{x1}, {y1} = {x1}")
+        g.out(ind, "else:")
+        g.out(ind + 1, f"{x1}, {y1} = T.x, T.y")  # an unknown target: glide to where it is
+    else:
+        g.out(ind, f"{x1} = {x}")
+        g.out(ind, f"{y1} = {y}")
+    g.out(ind, f"if {d} <= 0:")
+    g.out(ind + 1, f"P.set_xy(T, {x1}, {y1})")
+    g.out(ind, "else:")
+    g.out(ind + 1, f"{x0}, {y0}, {t0} = T.x, T.y, rt.clock()")
+    g.out(ind + 1, WARP_YIELD if g.warp else "yield 0")
+    g.out(ind + 1, f"while ({f} := (rt.clock() - {t0}) / {d}) < 1:")
+    g.out(ind + 2, f"P.set_xy(T, {x0} + {f} * ({x1} - {x0}), {y0} + {f} * ({y1} - {y0}))")
+    g.out(ind + 2, WARP_YIELD if g.warp else "yield 0")
+    g.out(ind + 1, f"P.set_xy(T, {x1}, {y1})")
+
+
+def _wait_for_threads(g: Gen, start: str, ind: int) -> None:
     t = g.tmp()
-    g.out(ind, f"{t} = {_broadcast_threads(g, b)}")
+    g.out(ind, f"{t} = {start}")
     # wait while any started thread is still in the list; a tick at a time when all of
     # them are themselves waiting (scratch3_event.js broadcastAndWait)
     g.out(ind, f"while {t} and any(x.in_list for x in {t}):")
@@ -612,6 +646,8 @@ STATEMENTS: dict[str, Callable[[Gen, dict[str, Any], int], None]] = {
     "looks_switchcostumeto": _s_expr("P.switch_costume(T, {COSTUME:m})"),
     "looks_nextcostume": _s_expr("P.set_costume_index(T, float(T.costume + 1))"),
     "looks_switchbackdropto": _s_expr("P.switch_backdrop(rt, {BACKDROP:m})"),
+    "looks_switchbackdroptoandwait": lambda g, b, ind: _wait_for_threads(
+        g, f"P.switch_backdrop(rt, {g.menu(b, 'BACKDROP')[0]})", ind),
     "looks_nextbackdrop": _s_expr("P.switch_backdrop(rt, float(rt.stage.costume + 1), True)"),
     "looks_changesizeby": _s_expr("P.set_size(T, T.size + {CHANGE:n})"),
     "looks_setsizeto": _s_expr("P.set_size(T, {SIZE:n})"),
@@ -630,6 +666,9 @@ STATEMENTS: dict[str, Callable[[Gen, dict[str, Any], int], None]] = {
     "motion_goto": _s_expr("P.go_to(rt, T, {TO:m})"),
     "motion_gotoxy": _s_expr("P.set_xy(T, {X:n}, {Y:n})"),
     "motion_pointindirection": _s_expr("P.set_direction(T, {DIRECTION:n})"),
+    "motion_glidesecstoxy": lambda g, b, ind: _glide(g, b, ind, g.num(g.input(b, "X")),
+                                                     g.num(g.input(b, "Y"))),
+    "motion_glideto": lambda g, b, ind: _glide(g, b, ind, None, None),
     "motion_pointtowards": _s_expr("P.point_towards(rt, T, {TOWARDS:m})"),
     "motion_changexby": _s_expr("P.set_xy(T, T.x + {DX:n}, T.y)"),
     "motion_setx": _s_expr("P.set_xy(T, {X:n}, T.y)"),
@@ -646,11 +685,14 @@ STATEMENTS: dict[str, Callable[[Gen, dict[str, Any], int], None]] = {
     "sound_play": _s_expr("pass"),
     "sound_playuntildone": _s_expr("pass"),
     "sound_stopallsounds": _s_expr("pass"),
-    "sound_seteffectto": _s_expr("pass"),
-    "sound_changeeffectby": _s_expr("pass"),
+    # volume and sound effects return a resolved promise: the thread waits for the next frame
+    "sound_seteffectto": _s_expr("rt.next_frame(th); yield 1"),
+    "sound_changeeffectby": _s_expr("rt.next_frame(th); yield 1"),
     "sound_cleareffects": _s_expr("pass"),
-    "sound_changevolumeby": _s_expr("T.volume = max(0.0, min(100.0, T.volume + {VOLUME:n}))"),
-    "sound_setvolumeto": _s_expr("T.volume = max(0.0, min(100.0, {VOLUME:n}))"),
+    "sound_changevolumeby": _s_expr(
+        "T.volume = max(0.0, min(100.0, T.volume + {VOLUME:n})); rt.next_frame(th); yield 1"),
+    "sound_setvolumeto": _s_expr(
+        "T.volume = max(0.0, min(100.0, {VOLUME:n})); rt.next_frame(th); yield 1"),
     # custom blocks
     "procedures_call": _s_call,
 }
@@ -671,7 +713,8 @@ REPORTERS: dict[str, Callable[[Gen, dict[str, Any]], Expr]] = {
     "operator_and": _r_and_or("and"),
     "operator_or": _r_and_or("or"),
     "operator_not": _r("(not {OPERAND:b})", "b"),
-    "operator_join": _r("({STRING1:s} + {STRING2:s})", "s"),
+    "operator_join": lambda g, b: g.join(g.str_(g.input(b, "STRING1")),
+                                         g.str_(g.input(b, "STRING2"))),
     "operator_letter_of": _r_letter_of,
     "operator_length": _r("O.length({STRING})", "n"),
     "operator_contains": _r("O.contains({STRING1}, {STRING2})", "b"),
@@ -737,7 +780,7 @@ class Compiler:
             "tbool": C.to_boolean, "cmp": C.compare,
             "O": O, "P": P, "StopThread": StopThread, "PROCS": self.procs_of(sprite),
             "limit_precision": limit_precision, "float": float, "Var": Var,
-            "_fmod": math.fmod, "_NAN": math.nan,
+            "_fmod": math.fmod, "_NAN": math.nan, "_FS": C.fix_surrogates,
         }
 
     def compile_sprite(self, sprite: Sprite) -> None:
@@ -831,11 +874,14 @@ class Compiler:
             found = self.definition(sprite, code)
             proto = self.prototype(sprite, code)
             assert found is not None and proto is not None
-            _ids, names, _defaults, _warp = proto
+            ids, names, _defaults, _warp = proto
+            # one parameter per argument; a name used twice reads the last one, as
+            # scratch-vm's pushParam overwrites by name
             params = {n: f"_a{i}" for i, n in enumerate(names)}
             g = Gen(self, sprite, warp, params, code)
             g.stack(sprite.blocks[found[0]].get("next"), 1)
-            fn = self.build(g, "proc", ["rt", "T", "th", "stk", *params.values()])
+            fn = self.build(g, "proc", ["rt", "T", "th", "stk",
+                                        *(f"_a{i}" for i in range(len(ids)))])
             sprite.procs[(code, warp)] = fn
         return fn
 

@@ -4,6 +4,7 @@ runtime (runtime.py) schedules them as scratch-vm's sequencer does."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
@@ -74,10 +75,13 @@ class Target:
                 self.vars[vid] = Var(vid, name, name, False, "broadcast_msg")
             self.x = float(d.get("x", 0))
             self.y = float(d.get("y", 0))
-            self.direction = float(d.get("direction", 90))
+            # as sb3.js loads them: direction wrapped into -179..180, costume clamped
+            self.direction = _wrap(float(d.get("direction", 90)))
             self.size = float(d.get("size", 100))
             self.visible = bool(d.get("visible", True))
-            self.costume = int(d.get("currentCostume", 0))
+            ncost = len(sprite.costumes)
+            self.costume = max(0, min(int(d.get("currentCostume", 0)), ncost - 1)) if ncost \
+                else 0
             self.rotation_style = d.get("rotationStyle", "all around")
             self.draggable = bool(d.get("draggable", False))
             self.volume = float(d.get("volume", 100))
@@ -128,6 +132,10 @@ class Target:
                 if v.name == name and v.is_list == is_list and not v.kind:
                     return v
         return None
+
+
+def _wrap(d: float) -> float:
+    return d - math.floor((d + 179) / 360) * 360 if math.isfinite(d) else 90.0
 
 
 def _num_or_str(v: Any) -> Value:

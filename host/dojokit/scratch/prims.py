@@ -38,8 +38,10 @@ def delete_of(lst: list[Any], index: Any, rng: Any) -> None:
 
 def insert_at(lst: list[Any], index: Any, item: Any, rng: Any) -> None:
     i = to_list_index(index, len(lst) + 1, False, rng)
-    if isinstance(i, int) and len(lst) < LIST_LIMIT:
+    if isinstance(i, int) and i <= LIST_LIMIT:
         lst.insert(i - 1, item)
+        if len(lst) > LIST_LIMIT:  # a full list drops its last item instead
+            lst.pop()
 
 
 def replace_item(lst: list[Any], index: Any, item: Any, rng: Any) -> None:
@@ -67,10 +69,11 @@ def wrap_clamp(n: float, lo: float, hi: float) -> float:
 
 
 def set_costume_index(t: Target, index: float) -> None:
+    # RenderedTarget.setCostume: Math.round, non-finite to 0, then wrapped into range
     n = len(t.sprite.costumes)
-    if n and math.isfinite(index):
-        t.costume = int(wrap_clamp(math.floor(index),
-                                   0, n - 1))
+    if n:
+        i = math.floor(index + 0.5) if math.isfinite(index) else 0
+        t.costume = int(wrap_clamp(i, 0, n - 1))
 
 
 def costume_index_by_name(t: Target, name: str) -> int:

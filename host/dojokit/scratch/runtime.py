@@ -354,6 +354,12 @@ class Runtime:
         th.woken = False
         fut.add_done_callback(lambda _f: self._wake(th))
 
+    def next_frame(self, th: Thread) -> None:
+        """Before `yield 1`: a promise that is already resolved; the thread goes on in the
+        next frame (its handler runs once the frame is over)."""
+        th.woken = False
+        self.timers.append((-math.inf, th))
+
     def wait_ms(self, th: Thread, ms: float) -> None:
         """Before `yield 1`: wake `th` after `ms` milliseconds (a setTimeout promise)."""
         th.woken = False
@@ -494,6 +500,9 @@ def _ms() -> float:
 
 
 def limit_precision(v: float) -> float:
+    # x and y positions: within 1e-9 of a whole number they report that number
+    if not math.isfinite(v):
+        return v
     r = math.floor(v + 0.5)
     return float(r) if abs(v - r) < 1e-9 else v
 
@@ -503,13 +512,14 @@ def costume_name(t: Target) -> str:
     return cs[t.costume]["name"] if 0 <= t.costume < len(cs) else ""
 
 
+# sensing "of" reads a sprite's state as stored (no rounding, unlike the motion reporters)
 SPRITE_ATTRS: dict[str, Callable[[Target], Any]] = {
-    "x position": lambda t: limit_precision(t.x),
-    "y position": lambda t: limit_precision(t.y),
+    "x position": lambda t: t.x,
+    "y position": lambda t: t.y,
     "direction": lambda t: t.direction,
     "costume #": lambda t: float(t.costume + 1),
     "costume name": costume_name,
-    "size": lambda t: float(round(t.size)),
+    "size": lambda t: t.size,
     "volume": lambda t: t.volume,
 }
 

@@ -9,6 +9,7 @@ import micropython
 
 BOARD = 3
 GC_TURNS = 8  # as on the boards
+IDLE_MS = 20
 FS = "/data/"
 FRAMES = 10000
 _now = 0

@@ -326,12 +326,18 @@ class Core:
             self.handle(m, now)
             m = dec.scan(rx, n)
         self.tick(now)
-        # wake exactly when the fail-safe is due, so a lost link stops the motors by
-        # `failsafe` ms after the last frame at the latest
-        w = STEP_MS
+        # sleep until the next thing is due (recv still wakes at once for bytes): a fade or
+        # ramp step, a sample, a heartbeat, the end of a timed drive, and the fail-safe, so
+        # a lost link stops the motors by `failsafe` ms after the last frame at the latest
+        w = STEP_MS if self.guard.busy() else self.hal.IDLE_MS
+        if self.sub_period:
+            w = min(w, ticks_diff(self.next_sample, now))
+        w = min(w, ticks_diff(self.next_beat, now))
+        if self.driving_timed:
+            w = min(w, ticks_diff(self.drive_until, now))
         if self.linked:
-            w = max(0, min(w, self.failsafe - STEP_MS - ticks_diff(now, self.last_rx)))
-        self.wait = w
+            w = min(w, self.failsafe - STEP_MS - ticks_diff(now, self.last_rx))
+        self.wait = max(0, w)
 
 
 core = None

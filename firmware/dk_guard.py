@@ -172,6 +172,10 @@ class Guard:
     def moving(self):
         return bool(self.sl or self.sr or self.ml or self.mr)
 
+    def busy(self):
+        # a light still fading or held, or wheels still ramping or waiting to go
+        return self.pending or self.sl != self.ml or self.sr != self.mr
+
 
 def _toward(cur, want, a):
     if want == 0 or (cur > 0 and want < cur and want > 0) or (cur < 0 and want > cur and want < 0):

@@ -16,6 +16,7 @@ import dk_kit
 
 BOARD = 2
 GC_TURNS = 8  # collect every 8 loop turns: the loop barely allocates
+IDLE_MS = 20  # longest sleep with nothing due: buttons are polled: a press lasts longer
 FS = ""
 
 _PING_MS = const(60)  # HC-SR04: at least 60 ms between pings (old echoes fade out)

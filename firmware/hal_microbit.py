@@ -16,6 +16,7 @@ import dk_kit
 
 BOARD = 1
 GC_TURNS = 8  # collect every 8 loop turns: the loop barely allocates
+IDLE_MS = 20  # longest sleep with nothing due: buttons are polled: a press lasts longer
 FS = ""
 
 _DRIVERS = ("maqueen", "maqueen_plus", "cutebot")

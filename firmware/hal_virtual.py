@@ -5,7 +5,8 @@
 import host
 
 BOARD = 3
-GC_TURNS = 4  # each host call allocates its reply (~60 B); a busy turn makes a few dozen
+GC_TURNS = 16  # each host call allocates its reply (~60 B); a turn makes a few
+IDLE_MS = 1000  # longest sleep with nothing due: the simulator wakes the firmware for input
 FS = "/data/"
 _now = 0
 _btn = 0

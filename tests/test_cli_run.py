@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from sb3build import FLAG, say, write
+from sb3build import project as build
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFORMANCE = ROOT.parent / "shared" / "conformance"
@@ -21,52 +23,6 @@ def dojokit(*args: str, stdin: str = "", timeout: float = 60, lang: str = "en"
     env = dict(os.environ, PYTHONPATH=str(ROOT / "host"), DOJOKIT_LANG=lang)
     return subprocess.run([sys.executable, "-m", "dojokit", *args], input=stdin,
                           capture_output=True, text=True, timeout=timeout, env=env)
-
-
-# -- a tiny project builder: one sprite, scripts as lists of (opcode, inputs, fields) ------
-def _project(*scripts: list[tuple[str, dict, dict]], variables: dict | None = None) -> dict:
-    blocks: dict[str, dict] = {}
-    n = 0
-    for script in scripts:
-        prev = None
-        for i, (op, inputs, fields) in enumerate(script):
-            n += 1
-            bid = f"b{n}"
-            blocks[bid] = {"opcode": op, "next": None, "parent": prev, "inputs": inputs,
-                           "fields": fields, "shadow": False, "topLevel": i == 0}
-            if i == 0:
-                blocks[bid].update(x=0, y=0)
-            if prev:
-                blocks[prev]["next"] = bid
-            prev = bid
-    stage = {"isStage": True, "name": "Stage", "variables": variables or {}, "lists": {},
-             "broadcasts": {}, "blocks": {}, "comments": {}, "currentCostume": 0,
-             "costumes": [{"name": "backdrop1", "assetId": "a" * 32, "md5ext": "a" * 32 +
-                           ".svg", "dataFormat": "svg", "rotationCenterX": 0,
-                           "rotationCenterY": 0}],
-             "sounds": [], "volume": 100, "layerOrder": 0}
-    sprite = {"isStage": False, "name": "Robot", "variables": {}, "lists": {},
-              "broadcasts": {}, "blocks": blocks, "comments": {}, "currentCostume": 0,
-              "costumes": [{"name": "c1", "assetId": "b" * 32, "md5ext": "b" * 32 + ".svg",
-                            "dataFormat": "svg", "rotationCenterX": 0, "rotationCenterY": 0}],
-              "sounds": [], "volume": 100, "layerOrder": 1, "visible": True, "x": 0,
-              "y": 0, "size": 100, "direction": 90, "draggable": False,
-              "rotationStyle": "all around"}
-    return {"targets": [stage, sprite], "monitors": [], "extensions": [],
-            "meta": {"semver": "3.0.0", "vm": "5.0.300", "agent": "dojokit tests"}}
-
-
-def _write(tmp_path: Path, project: dict, name: str = "project.json") -> Path:
-    path = tmp_path / name
-    path.write_text(json.dumps(project))
-    return path
-
-
-FLAG = ("event_whenflagclicked", {}, {})
-
-
-def say(text: str) -> tuple[str, dict, dict]:
-    return ("looks_say", {"MESSAGE": [1, [10, text]]}, {})
 
 
 def test_prints_exactly_what_the_project_says():
@@ -81,12 +37,12 @@ def test_prints_exactly_what_the_project_says():
 
 def test_empty_texts_print_nothing_and_numbers_print_as_scratch_shows_them(tmp_path):
     add = ("looks_say", {"MESSAGE": [3, "sum", [10, ""]]}, {})
-    project = _project([FLAG, say("a"), say(""), add, say("b")])
+    project = build([FLAG, say("a"), say(""), add, say("b")])
     project["targets"][1]["blocks"]["sum"] = {
         "opcode": "operator_add", "next": None, "parent": "b4", "shadow": False,
         "topLevel": False, "fields": {},
         "inputs": {"NUM1": [1, [4, "0.1"]], "NUM2": [1, [4, "0.2"]]}}
-    r = dojokit("run", str(_write(tmp_path, project)))
+    r = dojokit("run", str(write(tmp_path, project)))
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["a", "0.30000000000000004", "b"]
     # a bare project.json carries no costume files: a warning on stderr, never stdout
@@ -110,26 +66,26 @@ def test_a_broken_file_gets_one_sentence_and_exit_2(tmp_path):
 
 
 def test_unknown_blocks_are_listed_with_sprite_and_block(tmp_path):
-    project = _project([FLAG, ("pen_clear", {}, {}), say("x")])
-    r = dojokit("run", str(_write(tmp_path, project)))
+    project = build([FLAG, ("pen_clear", {}, {}), say("x")])
+    r = dojokit("run", str(write(tmp_path, project)))
     assert r.returncode == 2
     assert "pen_clear" in r.stderr and "Robot" in r.stderr and "b2" in r.stderr
 
 
 def test_robot_blocks_need_a_kit(tmp_path):
-    project = _project([FLAG, ("dojokit_lightsOff", {}, {})])
-    r = dojokit("run", str(_write(tmp_path, project)))
+    project = build([FLAG, ("dojokit_lightsOff", {}, {})])
+    r = dojokit("run", str(write(tmp_path, project)))
     assert r.returncode == 2
     assert "dojokit_lightsOff" in r.stderr and "--kit sim" in r.stderr
-    r = dojokit("run", str(_write(tmp_path, project)), lang="nl")
+    r = dojokit("run", str(write(tmp_path, project)), lang="nl")
     assert "robotblokken" in r.stderr
 
 
 def test_time_out_stops_a_forever_loop_with_its_own_exit_code(tmp_path):
     forever = ("control_forever", {"SUBSTACK": [2, None]}, {})
-    project = _project([FLAG, say("start"), forever])
+    project = build([FLAG, say("start"), forever])
     t0 = time.monotonic()
-    r = dojokit("run", str(_write(tmp_path, project)), "--timeout", "0.5")
+    r = dojokit("run", str(write(tmp_path, project)), "--timeout", "0.5")
     assert r.returncode == 124
     assert r.stdout == "start\n"
     assert "time-out" in r.stderr
@@ -138,7 +94,7 @@ def test_time_out_stops_a_forever_loop_with_its_own_exit_code(tmp_path):
 
 def test_ctrl_c_stops_the_program_and_says_so(tmp_path):
     forever = ("control_forever", {"SUBSTACK": [2, None]}, {})
-    path = _write(tmp_path, _project([FLAG, say("go"), forever]))
+    path = write(tmp_path, build([FLAG, say("go"), forever]))
     env = dict(os.environ, PYTHONPATH=str(ROOT / "host"), DOJOKIT_LANG="en")
     p = subprocess.Popen([sys.executable, "-m", "dojokit", "run", str(path)], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -153,17 +109,17 @@ def test_ctrl_c_stops_the_program_and_says_so(tmp_path):
 def test_ask_reads_the_answer_from_standard_input(tmp_path):
     ask = ("sensing_askandwait", {"QUESTION": [1, [10, "name?"]]}, {})
     answer = ("looks_say", {"MESSAGE": [3, "ans", [10, ""]]}, {})
-    project = _project([FLAG, ask, answer])
+    project = build([FLAG, ask, answer])
     project["targets"][1]["blocks"]["ans"] = {
         "opcode": "sensing_answer", "next": None, "parent": "b3", "shadow": False,
         "topLevel": False, "fields": {}, "inputs": {}}
-    r = dojokit("run", str(_write(tmp_path, project)), stdin="Lotte\n")
+    r = dojokit("run", str(write(tmp_path, project)), stdin="Lotte\n")
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == ["name?", "Lotte"]
 
 
 def test_robot_program_on_the_simulated_kit_with_a_trace(tmp_path):
-    project = _project([
+    project = build([
         FLAG,
         ("dojokit_setAllLights", {"COLOUR": [1, [9, "#00c850"]]}, {}),
         ("dojokit_driveFor", {"LEFT": [1, [4, "40"]], "RIGHT": [1, [4, "40"]],
@@ -171,7 +127,7 @@ def test_robot_program_on_the_simulated_kit_with_a_trace(tmp_path):
         say("done"),
     ])
     trace = tmp_path / "trace.json"
-    r = dojokit("run", str(_write(tmp_path, project)), "--kit", "sim", "--trace", str(trace))
+    r = dojokit("run", str(write(tmp_path, project)), "--kit", "sim", "--trace", str(trace))
     assert r.returncode == 0, r.stderr
     assert r.stdout == "done\n"
     events = json.loads(trace.read_text())["events"]

@@ -605,6 +605,7 @@ class Hal:
     BOARD = 3
     FS = FS
     GC_TURNS = 1
+    IDLE_MS = 10
 
     def __init__(self):
         self.now = 0

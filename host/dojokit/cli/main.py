@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", metavar="SECONDS", type=float, help=t("run.help.timeout"))
     run.add_argument("--trace", metavar="FILE", help=t("run.help.trace"))
     run.add_argument("--seed", type=int, help=t("run.help.seed"))
+    run.add_argument("--realtime", action="store_true", help=t("run.help.realtime"))
+    run.add_argument("--view", action="store_true", help=t("run.help.view"))
 
     sim = sub.add_parser("sim", help=t("cli.help.sim"), description=t("cli.help.sim"))
     simsub = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", parser_class=_Parser)
@@ -82,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from dojokit.cli.run import cmd_run
 
-            return cmd_run(args.program, args.kit, args.timeout, args.trace, args.seed)
+            return cmd_run(args.program, args.kit, args.timeout, args.trace, args.seed,
+                           args.realtime, args.view)
         if args.command == "sim" and args.sim_command == "serve":
             return cmd_sim_serve(args.pty, (args.colour, args.number, args.name))
     except LinkError as exc:

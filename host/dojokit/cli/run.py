@@ -73,7 +73,7 @@ def show_question(question: str) -> None:
 
 
 def cmd_run(program: str, kit: str | None, timeout: float | None, trace: str | None,
-            seed: int | None) -> int:
+            seed: int | None, realtime: bool = False, view: bool = False) -> int:
     try:
         project = load_project(program)
     except ProjectError as exc:
@@ -102,20 +102,53 @@ def cmd_run(program: str, kit: str | None, timeout: float | None, trace: str | N
             return EXIT_INTERRUPTED
         _write_trace(trace, project.name, None, out, None)
         return _finish(how)
+    world = sim_world(kit)
     try:
-        return asyncio.run(_run_with_kit(project, kit, timeout, trace, seed, out))
+        if world is None:
+            return asyncio.run(_run_with_kit(project, kit, timeout, trace, seed, out))
+        from dojokit.sim import vloop
+
+        # the simulated kit: program, link, firmware and world on one virtual clock; paced
+        # to the wall clock only when someone watches
+        return int(vloop.run(_run_with_kit(project, kit, timeout, trace, seed, out, world,
+                                           view), realtime=realtime or view))
     except KeyboardInterrupt:
         print(t("run.interrupted_robot"), file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
+def sim_world(kit: str | None) -> str | None:
+    """The world of a simulated kit ("sim" is the empty table), or None for a real kit."""
+    if kit is None:
+        return None
+    scheme, _, rest = kit.partition(":")
+    if kit == "sim" or scheme == "sim":
+        return rest or "empty"
+    return None
+
+
 async def _run_with_kit(project: Any, kit: str, timeout: float | None, trace: str | None,
-                        seed: int | None, out: Output) -> int:
+                        seed: int | None, out: Output, world: str | None = None,
+                        view: bool = False) -> int:
+    from dojokit.link import Link
+    from dojokit.link.sim_transport import SimTransport
     from dojokit.robot import Robot
     from dojokit.scratch.robot_bridge import RobotBridge
 
+    loop = asyncio.get_running_loop()
     try:
-        robot = await Robot.open(kit)
+        if world is None:
+            robot = await Robot.open(kit)
+        else:
+            from dojokit.sim.world import WorldError
+
+            try:
+                transport = SimTransport(label=kit, world=world, seed=seed or 0)
+                robot = Robot(Link(transport))
+                await robot.link.connect()
+            except WorldError as exc:
+                print(str(exc), file=sys.stderr)
+                return EXIT_USER
     except LinkError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USER
@@ -125,7 +158,8 @@ async def _run_with_kit(project: Any, kit: str, timeout: float | None, trace: st
     try:
         await bridge.start()
         rt = Runtime(project.data, on_say=out.say, answers=Answers(),
-                     on_question=show_question, seed=seed, robot=bridge)
+                     on_question=show_question, seed=seed, robot=bridge,
+                     clock=lambda: loop.time() * 1000, virtual=world is not None)
         rt.green_flag()
         how = await rt.run_async(timeout)
     except LinkError as exc:
@@ -158,6 +192,9 @@ def _write_trace(path: str | None, name: str, kit: str | None, out: Output,
     events = list(out.events)
     if robot is not None:
         events += [{"t": e.t, "kind": e.kind, **e.data} for e in robot.trace.events]
+        sim = getattr(robot.link.transport, "kit", None) or getattr(robot, "sim_kit", None)
+        if sim is not None:
+            events += [{"kind": "pose", **pose} for pose in sim.poses]
         events.sort(key=lambda e: e["t"])  # stable: at equal times, says come first
     data = {"program": name, "kit": kit, "events": events}
     try:

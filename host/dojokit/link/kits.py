@@ -16,7 +16,7 @@ def open_transport(kit: str) -> Transport:
     if kit == "sim" or scheme == "sim":
         from dojokit.link.sim_transport import SimTransport
 
-        return SimTransport(label=kit)
+        return SimTransport(label=kit, world=rest or None)
     if scheme == "serial" and rest:
         from dojokit.link.serial_transport import SerialTransport
 

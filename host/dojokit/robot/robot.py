@@ -31,6 +31,7 @@ class Robot:
         self.trace = Trace(clock=lambda: loop.time() - t0)
         self.sample: Sample | None = None  # the latest reading from a subscription
         self._buttons: asyncio.Queue[Button] = asyncio.Queue()
+        self._driving: tuple[int, int] | None = None  # the last untimed drive, acknowledged
         link.on_event(self._event)
 
     @classmethod
@@ -71,13 +72,19 @@ class Robot:
     async def drive(self, left: int, right: int, seconds: float | None = None) -> None:
         """Wheel speeds in percent (-100..100). With `seconds`, the robot stops by itself
         after that time (and this call returns when it has)."""
+        if seconds is None and self._driving == (left, right):
+            return  # already driving so: a program polling in a loop sends nothing new
         ms = 0 if seconds is None else max(1, min(65535, round(seconds * 1000)))
+        self._driving = None
         self.trace.add("drive", left=left, right=right, seconds=seconds)
         await self.link.command(Kind.DRIVE, msg.drive(left, right, ms))
         if seconds is not None:
             await asyncio.sleep(seconds)
+        else:
+            self._driving = (left, right)
 
     async def stop(self) -> None:
+        self._driving = None
         self.trace.add("stop")
         await self.link.command(Kind.STOP)
 
@@ -107,6 +114,7 @@ class Robot:
 
     async def set_profile(self, profile: SensoryProfile | str) -> None:
         p = PROFILES[profile] if isinstance(profile, str) else profile
+        self._driving = None  # the new profile's caps apply from the next drive
         self.trace.add("profile", name=p.name)
         await self.link.command(Kind.PROFILE, p.payload())
 

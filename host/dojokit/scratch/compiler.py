@@ -56,6 +56,13 @@ MENUS = {
 # clock is read every 32nd time round, which costs far less than reading it every time
 WARP_YIELD = ("if (_w := _w - 1) < 0 and (_w := 32) and _clk() - th.warp_start > 500.0: "
               "yield 0")
+# A yield while only waiting (for time, a condition or other threads): for scratch-vm the
+# same as `yield 0` (still running); on virtual time, where no time passes within a frame,
+# a pass in which every thread only waited changes nothing, so the frame can end there.
+IDLE_YIELD = "yield 2"
+# statements that do nothing by themselves but steer (their inner statements count)
+PURE_CONTROL = {"control_if", "control_if_else", "control_forever", "control_repeat_until",
+                "control_while", "control_wait_until"}
 NUMERIC_SHADOWS = {"math_number", "math_positive_number", "math_whole_number",
                    "math_integer", "math_angle"}
 
@@ -110,6 +117,16 @@ class Gen:
 
     def loop_yield(self, ind: int) -> None:
         self.out(ind, WARP_YIELD if self.warp else "yield 0")
+
+    def open_loop_yield(self, ind: int) -> None:
+        """The end of a forever / repeat until / while turn. On virtual time a turn that
+        did nothing but test conditions only waits (for other threads or the next frame),
+        as a `wait until` does."""
+        if self.warp or not self.comp.rt.virtual:
+            self.loop_yield(ind)
+            return
+        self.out(ind, "yield 0 if _P else 2")
+        self.out(ind, "_P = 0")
 
     # -- inputs ------------------------------------------------------------------------------
     def field(self, block: dict[str, Any], name: str) -> Any:
@@ -258,6 +275,8 @@ class Gen:
                 break
             op = b["opcode"]
             fn = STATEMENTS.get(op)
+            if self.comp.rt.virtual and op not in PURE_CONTROL:
+                self.out(ind, "_P = 1")  # this turn did something (see IDLE_YIELD)
             if fn is not None:
                 fn(self, b, ind)
             elif op in R.BLOCKS:
@@ -346,7 +365,7 @@ def _s_repeat(g: Gen, b: dict[str, Any], ind: int) -> None:
 def _s_forever(g: Gen, b: dict[str, Any], ind: int) -> None:
     g.out(ind, "while True:")
     g.substack(b, "SUBSTACK", ind + 1)
-    g.loop_yield(ind + 1)
+    g.open_loop_yield(ind + 1)
 
 
 def _s_until(g: Gen, b: dict[str, Any], ind: int) -> None:
@@ -354,7 +373,7 @@ def _s_until(g: Gen, b: dict[str, Any], ind: int) -> None:
     g.out(ind, f"while not {cond}:" if b["opcode"] == "control_repeat_until"
           else f"while {cond}:")
     g.substack(b, "SUBSTACK", ind + 1)
-    g.loop_yield(ind + 1)
+    g.open_loop_yield(ind + 1)
 
 
 def _s_for_each(g: Gen, b: dict[str, Any], ind: int) -> None:
@@ -379,12 +398,12 @@ def _s_wait(g: Gen, b: dict[str, Any], ind: int) -> None:
     else:
         g.out(ind, "yield 0")
         g.out(ind, f"while rt.clock() < {end}:")
-        g.out(ind + 1, "yield 0")
+        g.out(ind + 1, IDLE_YIELD)
 
 
 def _s_wait_until(g: Gen, b: dict[str, Any], ind: int) -> None:
     g.out(ind, f"while not {g.bool_(g.input(b, 'CONDITION'))}:")
-    g.loop_yield(ind + 1)
+    g.out(ind + 1, WARP_YIELD if g.warp else IDLE_YIELD)
 
 
 def _s_stop(g: Gen, b: dict[str, Any], ind: int) -> None:
@@ -448,7 +467,7 @@ def _glide(g: Gen, b: dict[str, Any], ind: int, x: str | None, y: str | None) ->
     g.out(ind + 1, WARP_YIELD if g.warp else "yield 0")
     g.out(ind + 1, f"while ({f} := (rt.clock() - {t0}) / {d}) < 1:")
     g.out(ind + 2, f"P.set_xy(T, {x0} + {f} * ({x1} - {x0}), {y0} + {f} * ({y1} - {y0}))")
-    g.out(ind + 2, WARP_YIELD if g.warp else "yield 0")
+    g.out(ind + 2, WARP_YIELD if g.warp else IDLE_YIELD)
     g.out(ind + 1, f"P.set_xy(T, {x1}, {y1})")
 
 
@@ -461,10 +480,7 @@ def _wait_for_threads(g: Gen, start: str, ind: int) -> None:
     g.out(ind + 1, f"if all(rt.is_waiting(x) for x in {t}):")
     g.out(ind + 2, "yield 3")
     g.out(ind + 1, "else:")
-    if g.warp:
-        g.out(ind + 2, WARP_YIELD)
-    else:
-        g.out(ind + 2, "yield 0")
+    g.out(ind + 2, WARP_YIELD if g.warp else IDLE_YIELD)
 
 
 def _s_set_var(g: Gen, b: dict[str, Any], ind: int) -> None:
@@ -818,7 +834,8 @@ class Compiler:
         return Script(bid, fn, fields, predicate)
 
     def build(self, g: Gen, name: str, params: list[str]) -> Callable[..., Any]:
-        head = [f"def {name}({', '.join(params)}):", "    _clk = rt.clock", "    _w = 0"]
+        head = [f"def {name}({', '.join(params)}):", "    _clk = rt.clock", "    _w = 0",
+                "    _P = 0"]
         for (vid, vname, is_list), local in g.binds.items():
             head.append(f"    {local} = T.bound.get({vid!r}) or "
                         f"T.bind({vid!r}, {vname!r}, {is_list})")

@@ -27,6 +27,7 @@ from dojokit.scratch.model import (
     Thread,
 )
 
+IDLE = 2  # what a generator yields while it only waits (compiler.IDLE_YIELD)
 FRAME_MS = 1000 / 30  # Scratch 3 runs projects at 30 frames per second
 # On a virtual clock no time passes inside a frame, so the frame's work is measured in
 # thread steps instead of scratch-vm's 75% of the frame time
@@ -85,6 +86,7 @@ class Runtime:
         clock: Callable[[], float] | None = None,
         seed: int | None = None,
         robot: Any = None,
+        virtual: bool = False,
     ) -> None:
         from dojokit.scratch.compiler import Compiler  # the compiler needs Runtime's names
 
@@ -95,13 +97,15 @@ class Runtime:
         self.on_question = on_question or (lambda question: None)
         self.questions: list[tuple[str, Thread, Target, bool]] = []
         self.clock = clock or _ms
-        self.virtual = isinstance(self.clock, VirtualClock)
+        # on virtual time nothing advances inside a frame: its work is counted in steps
+        self.virtual = virtual or isinstance(self.clock, VirtualClock)
         self.rng = random.Random(seed)
         self.robot = robot  # a RobotBridge (robot_bridge.py) or None
         self.turbo = False
         self.threads: list[Thread] = []
         self.timers: list[tuple[float, Thread]] = []
         self.redraw = False
+        self.progress = True
         self.active: Thread | None = None
         self.answer = ""
         self.counter = 0.0
@@ -298,16 +302,21 @@ class Runtime:
         active = 1
         first = True
         budget = VIRTUAL_STEPS_PER_FRAME
+        self.progress = True
         while self.threads and active > 0 and (self.turbo or not self.redraw):
             if self.virtual:
-                if budget <= 0:
+                # no time passes within a virtual frame: once a pass has only waited, or
+                # the step budget is used, more passes would change nothing / never end
+                if budget <= 0 or not self.progress:
                     break
                 budget -= len(self.threads)
+                self.progress = False
             elif not first and self.clock() - start >= work:
                 break
             active = 0
             stopped = False
             threads = self.threads
+            n_before = len(threads)
             i = 0
             while i < len(threads):
                 th = threads[i]
@@ -324,7 +333,10 @@ class Runtime:
                 if th.status == DONE:
                     stopped = True
             first = False
+            if len(threads) != n_before or threads is not self.threads:
+                self.progress = True  # threads started or stopped: others may react
             if stopped:
+                self.progress = True
                 keep = []
                 for th in self.threads:
                     if th.status != DONE:
@@ -344,6 +356,10 @@ class Runtime:
         except StopThread:
             th.status = DONE
         else:
+            if status == IDLE:
+                status = RUNNING  # running, but only waiting: see compiler.IDLE_YIELD
+            elif status != PROMISE_WAIT:
+                self.progress = True
             if th.status != DONE:  # a script that stopped its own thread stays stopped
                 th.status = RUNNING if status == PROMISE_WAIT and th.woken else status
         self.active = None

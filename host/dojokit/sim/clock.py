@@ -30,3 +30,16 @@ class RealClock:
             if left <= 0:
                 return
             cond.wait(left)
+
+
+class StepClock(RealClock):
+    """The simulated world's time, set by whoever steps it (lockstep simulation)."""
+
+    def __init__(self) -> None:
+        self._ms = 0
+
+    def now_ms(self) -> int:
+        return self._ms
+
+    def set_ms(self, ms: int) -> None:
+        self._ms = ms

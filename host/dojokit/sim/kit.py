@@ -1,0 +1,94 @@
+"""A simulated robot in a world: the real firmware (one loop turn per tick), the body's
+physics and its sensors, all on the event loop's clock.
+
+Each tick: the wheels move the body for the tick's time at the speeds the firmware last
+set, the sensors are read from the world, then the firmware runs one loop turn at the new
+time if it has input or something is due (it says when it wants to wake, as it sleeps on
+a board). On a VirtualTimeLoop (vloop.py) that is the whole simulation in lockstep with the
+host: the same program, world and seed do the same things every run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from dojokit.kits.build import firmware_dir, parse_kit
+from dojokit.sim.board import VirtualBoard
+from dojokit.sim.guest import FirmwareGuest, GuestStopped
+from dojokit.sim.physics import Body, SimRobot
+from dojokit.sim.world import World, load_world
+
+TICK_MS = 20  # the firmware's loop turn and the physics step, in simulated time
+POSE_EVERY_MS = 100  # how often the robot's pose goes into the trace
+
+
+class SimKit:
+    def __init__(self, world: World | str = "empty", kit: str = "sim",
+                 name: tuple[int, int, str] | None = (0, 1, "sim"), seed: int = 0,
+                 noise: float = 0.0, on_output: Callable[[bytes], None] | None = None,
+                 on_exit: Callable[[], None] | None = None) -> None:
+        self.world = load_world(world) if isinstance(world, str) else world
+        profile = parse_kit((firmware_dir() / "kits" / f"{kit}.kit").read_text())
+        nlights = int(profile.get("pixels", ["0"])[0]) + int(profile.get("leds", ["0"])[0])
+        self.board = VirtualBoard(nlights=nlights)
+        self.body = Body.from_kit(kit)
+        self.robot = SimRobot(self.world, self.body, seed=seed, noise=noise)
+        self.board.sensors = self.robot.sense()
+        self.guest = FirmwareGuest(self.board, kit=kit, name=name, lockstep=True,
+                                   on_output=on_output, on_exit=on_exit)
+        self.poses: list[dict[str, Any]] = []  # {"t", "x", "y", "heading", "zones"}
+        self.now_ms = 0
+        self.touched = False  # the robot touched a wall at some point
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Boot the firmware (compiling it takes a moment of real time)."""
+        self.guest.start()
+
+    def tick(self, now_ms: int) -> None:
+        # The world only needs to be brought up to date when someone looks: the firmware
+        # (input waiting, or it asked to wake) or the trace (a pose every 100 ms). Moving
+        # the body over several ticks at once is exact: the wheel speeds do not change in
+        # between, and the physics sub-steps for walls itself.
+        turn = self.guest.due(now_ms)
+        pose = now_ms % POSE_EVERY_MS < TICK_MS or not self.poses
+        if not (turn or pose):
+            return
+        dt = (now_ms - self.now_ms) / 1000
+        self.now_ms = now_ms
+        left, right = self.board.motors
+        if dt > 0:
+            self.robot.step(dt, left, right)
+            self.touched = self.touched or self.robot.touching
+        if pose:
+            p = self.robot.pose
+            self.poses.append({"t": round(now_ms / 1000, 4), "x": round(p.x, 1),
+                               "y": round(p.y, 1), "heading": round(p.heading, 1),
+                               "zones": self.robot.zones()})
+        if turn:
+            self.board.sensors = self.robot.sense()
+            self.guest.turn(now_ms)
+
+    async def run(self) -> None:
+        """Tick on the running loop's clock until cancelled or the firmware ends."""
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        k = 0
+        with contextlib.suppress(GuestStopped):
+            while self.guest.running:
+                k += 1
+                await asyncio.sleep(max(0.0, t0 + k * TICK_MS / 1000 - loop.time()))
+                self.tick(k * TICK_MS)
+
+    def start_ticking(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self.run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await asyncio.to_thread(self.guest.stop)

@@ -160,8 +160,15 @@ async def _run_with_kit(project: Any, kit: str, timeout: float | None, trace: st
         rt = Runtime(project.data, on_say=out.say, answers=Answers(),
                      on_question=show_question, seed=seed, robot=bridge,
                      clock=lambda: loop.time() * 1000, virtual=world is not None)
+        watcher = None
+        if view and world is not None:
+            watcher = loop.create_task(_watch(transport, rt))
         rt.green_flag()
         how = await rt.run_async(timeout)
+        if watcher is not None:
+            if rt.stopped_by_user:
+                how = "interrupted"
+            watcher.cancel()
     except LinkError as exc:
         print(str(exc), file=sys.stderr)
         how = "failed"
@@ -176,6 +183,37 @@ async def _run_with_kit(project: Any, kit: str, timeout: float | None, trace: st
         print(t("run.interrupted_robot"), file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_FAILED if how == "failed" else _finish(how)
+
+
+async def _watch(transport: Any, rt: Runtime) -> None:
+    """The simulator window, drawn 30 times a (simulated, here real-time) second: the world,
+    the robot and its lights, and the state. Keys A/B and the window's buttons press the
+    robot's buttons; closing the window stops the program."""
+    from dojokit.sim.view import SimView
+
+    kit = transport.kit
+    view = SimView(kit.world, kit.body)
+    state = "running"
+    held = 0
+    try:
+        while True:
+            for action in view.pump():
+                if action == "quit":
+                    rt.stopped_by_user = True
+                    rt.stop_all()
+                elif action.startswith(("press_", "release_")):
+                    bit = 1 if action.endswith("_a") else 2
+                    held = held | bit if action.startswith("press_") else held & ~bit
+                    transport.guest.press(held)
+            if not rt.threads:
+                state = "finished"
+            view.draw(kit.robot.pose, kit.board, state, kit.board.sensors)
+            await asyncio.sleep(1 / 30)
+    except asyncio.CancelledError:
+        view.draw(kit.robot.pose, kit.board, "finished", kit.board.sensors)
+        raise
+    finally:
+        view.close()
 
 
 def _finish(how: str) -> int:

@@ -106,6 +106,7 @@ class Runtime:
         self.timers: list[tuple[float, Thread]] = []
         self.redraw = False
         self.progress = True
+        self.stopped_by_user = False  # the simulator window was closed
         self.active: Thread | None = None
         self.answer = ""
         self.counter = 0.0

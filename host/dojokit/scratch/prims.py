@@ -83,45 +83,37 @@ def costume_index_by_name(t: Target, name: str) -> int:
     return -1
 
 
-def switch_costume(t: Target, want: Any, zero_index: bool = False) -> None:
+def switch_costume(t: Target, want: Any, zero_index: bool = False,
+                   words: tuple[str, str] = ("next costume", "previous costume"),
+                   rng: Any = None) -> None:
+    """looks_switchcostumeto (and, with the backdrop words and an rng, switch backdrop): a
+    number is an index; text is a name, "next"/"previous", (for backdrops) "random", or a
+    number written as text (blank text is not a number)."""
     if type(want) is float:
         set_costume_index(t, want if zero_index else want - 1)
         return
     s = to_string(want)
     i = costume_index_by_name(t, s)
+    n = len(t.sprite.costumes)
     if i != -1:
         set_costume_index(t, float(i))
-    elif s == "next costume":
+    elif s == words[0]:
         set_costume_index(t, float(t.costume + 1))
-    elif s == "previous costume":
+    elif s == words[1]:
         set_costume_index(t, float(t.costume - 1))
+    elif s == "random backdrop" and rng is not None:
+        if n > 1:  # never the one showing now, so the block always changes something
+            k = rng.randint(0, n - 2)
+            set_costume_index(t, float(k + 1 if k >= t.costume else k))
     elif not is_whitespace(s) and to_number_or_nan(s) == to_number_or_nan(s):
-        n = to_number(s)
-        set_costume_index(t, n if zero_index else n - 1)
+        v = to_number(s)
+        set_costume_index(t, v if zero_index else v - 1)
 
 
 def switch_backdrop(rt: Any, want: Any, zero_index: bool = False) -> list[Any]:
     stage = rt.stage
-    if type(want) is float:
-        set_costume_index(stage, want if zero_index else want - 1)
-    else:
-        s = to_string(want)
-        i = costume_index_by_name(stage, s)
-        n = len(stage.sprite.costumes)
-        if i != -1:
-            set_costume_index(stage, float(i))
-        elif s == "next backdrop":
-            set_costume_index(stage, float(stage.costume + 1))
-        elif s == "previous backdrop":
-            set_costume_index(stage, float(stage.costume - 1))
-        elif s == "random backdrop":
-            if n > 1:
-                k = rt.rng.randint(0, n - 2)
-                set_costume_index(stage, float(k + 1 if k >= stage.costume else k))
-        elif not is_whitespace(s) and to_number_or_nan(s) == to_number_or_nan(s):
-            v = to_number(s)
-            set_costume_index(stage, v if zero_index else v - 1)
-    name = rt.stage.sprite.costumes[stage.costume]["name"] if n_costumes(stage) else ""
+    switch_costume(stage, want, zero_index, ("next backdrop", "previous backdrop"), rt.rng)
+    name = stage.sprite.costumes[stage.costume]["name"] if n_costumes(stage) else ""
     return rt.start_hats("event_whenbackdropswitchesto", {"BACKDROP": name.upper()})
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,6 @@ class VirtualClock:
 
     def advance(self, ms: float) -> None:
         self.ms += ms
-WARP_MS = 500  # a "run without screen refresh" block yields after this long anyway
 MAX_CLONES = 300
 
 # hats and whether a new start restarts a running thread of the same script (runtime.js)
@@ -419,21 +418,10 @@ class Runtime:
                 for _, th in sorted(due, key=lambda x: x[0]):
                     self._wake(th)
 
-    def warp_expired(self, th: Thread) -> bool:
-        # called at yield points inside "run without screen refresh" procedures
-        now = self.clock()
-        if th.warp_start is None:
-            th.warp_start = now
-            return False
-        return now - th.warp_start > WARP_MS
-
-    def running(self) -> bool:
-        return bool(self.threads)
-
-    def run(self, timeout: float | None = None, sleep: Callable[[float], None] = time.sleep
-            ) -> str:
-        """Run frames in real time until no thread is left ("done") or `timeout` seconds
-        ("timeout")."""
+    def _frames(self, timeout: float | None) -> Iterator[float]:
+        """Frames until no thread is left: yields how many seconds to wait before each one
+        (none on a VirtualClock, whose time the loop advances itself). Returns "done" or
+        "timeout" (after `timeout` seconds of this runtime's clock)."""
         t0 = self.clock()
         next_frame = t0
         while self.threads:
@@ -444,33 +432,40 @@ class Runtime:
                 # a frame's time passes before it runs: the green flag is clicked between
                 # frames, as in Scratch, not at the very moment one starts
                 self.clock.advance(FRAME_MS)
-                self.step_frame()
-                continue
-            if now < next_frame:
-                sleep((next_frame - now) / 1000)
-            # like setInterval: the next frame comes a frame's time after this one started,
-            # never sooner (a late frame does not make the next one early)
-            next_frame = self.clock() + FRAME_MS
+            else:
+                yield max(0.0, next_frame - now) / 1000
+                # like setInterval: the next frame comes a frame's time after this one
+                # started, never sooner (a late frame does not make the next one early)
+                next_frame = self.clock() + FRAME_MS
             self.step_frame()
+            if self.robot is not None and self.robot.error is not None:
+                raise self.robot.error
         return "done"
+
+    def run(self, timeout: float | None = None, sleep: Callable[[float], None] = time.sleep
+            ) -> str:
+        """Run frames until no thread is left ("done") or `timeout` seconds ("timeout")."""
+        frames = self._frames(timeout)
+        while True:
+            try:
+                delay = next(frames)
+            except StopIteration as end:
+                return str(end.value)
+            if delay > 0:
+                sleep(delay)
 
     async def run_async(self, timeout: float | None = None) -> str:
         """`run` inside an asyncio loop, which runs between frames (robot commands, events).
         Raises the robot's error if a robot command failed."""
         import asyncio
 
-        t0 = self.clock()
-        next_frame = t0
-        while self.threads:
-            now = self.clock()
-            if timeout is not None and now - t0 >= timeout * 1000:
-                return "timeout"
-            await asyncio.sleep(max(0.0, next_frame - now) / 1000)
-            next_frame = self.clock() + FRAME_MS
-            self.step_frame()
-            if self.robot is not None and self.robot.error is not None:
-                raise self.robot.error
-        return "done"
+        frames = self._frames(timeout)
+        while True:
+            try:
+                delay = next(frames)
+            except StopIteration as end:
+                return str(end.value)
+            await asyncio.sleep(delay)
 
     # -- sensing --------------------------------------------------------------------------------
     # the project timer runs on the frame's time (runtime.currentMSecs), which is taken when

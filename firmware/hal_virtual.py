@@ -65,9 +65,9 @@ def tone(freq, ms, volume):
 
 
 def sample(s, mask):
-    v = host.call("sample", str(mask)).split()
+    v = host.call("sample", str(mask))
     for i in range(7):
-        s[i] = int(v[i]) & 255
+        s[i] = ord(v[i])
 
 
 def buttons():

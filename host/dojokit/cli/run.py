@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import queue
 import sys
@@ -160,6 +161,10 @@ async def _run_with_kit(project: Any, kit: str, timeout: float | None, trace: st
         rt = Runtime(project.data, on_say=out.say, answers=Answers(),
                      on_question=show_question, seed=seed, robot=bridge,
                      clock=lambda: loop.time() * 1000, virtual=world is not None)
+        if world is not None:
+            # a simulated run allocates a lot and briefly: keep start-up's objects (the
+            # compiled program, the world, the firmware) out of the collector's way
+            gc.freeze()
         watcher = None
         if view and world is not None:
             watcher = loop.create_task(_watch(transport, rt))

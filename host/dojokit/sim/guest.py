@@ -136,7 +136,8 @@ class FirmwareGuest:
             "image": lambda p: self._ints(p, self.board.set_image),
             "text": self._text,
             "tone": lambda p: self._ints(p, self.board.play_tone),
-            "sample": lambda p: " ".join(map(str, self.board.sample(int(p)))).encode(),
+            # seven bytes, each as the code point of its value (like recv's bytes)
+            "sample": lambda p: bytes(self.board.sample(int(p))).decode("latin-1").encode(),
         }
 
     # -- host -> robot -------------------------------------------------------------

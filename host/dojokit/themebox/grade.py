@@ -252,12 +252,23 @@ def _stops_before_wall(trace: Trace, a: dict[str, Any], box: Box, lang: str | No
     poses = _poses(trace)
     if _touches(trace):
         return "touched", {}
-    if len(poses) >= 2 and (poses[-1]["x"], poses[-1]["y"]) != (poses[-2]["x"], poses[-2]["y"]):
+    if _driving_at_end(trace):
         return "still_driving", {}
     gap = _ahead_mm(box, poses[-1]) if poses else None
     if gap is None or gap > a["mm"]:
         return "too_far", {"mm": round(gap) if gap is not None else "?", "want": a["mm"]}
     return None
+
+
+def _driving_at_end(trace: Trace) -> bool:
+    # the last wheel command: an untimed drive that is not (0, 0) keeps the robot going
+    # (a program that ends with "stop" has stopped, even if the last pose still moved)
+    last = None
+    for e in trace["events"]:
+        if e["kind"] in ("drive", "stop"):
+            last = e
+    return bool(last and last["kind"] == "drive" and last.get("seconds") is None
+                and (last.get("left") or last.get("right")))
 
 
 def _distance_kept(trace: Trace, a: dict[str, Any], box: Box, lang: str | None) -> Failure:

@@ -84,3 +84,30 @@ def test_box_grade_on_the_command_line_keeps_progress(tmp_path):
     r = subprocess.run([sys.executable, "-m", "dojokit", "box", "grade", "nope", "x",
                         str(program)], capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 2 and "first-steps" in r.stderr
+
+
+def test_grading_on_a_robot_over_a_serial_port(tmp_path):
+    # a real kit, as far as dojokit can tell: the firmware behind a pseudo-terminal, in real
+    # time; checks that need the world's positions are listed, not guessed
+    from dojokit.sim.board import VirtualBoard
+    from dojokit.sim.guest import FirmwareGuest
+    from dojokit.sim.pty_server import PtyBridge
+
+    box = _box(tmp_path)
+    guest = FirmwareGuest(VirtualBoard(), name=(1, 3, "Uil"))
+    bridge = PtyBridge(guest, tmp_path / "robot")
+    guest.start()
+    bridge.start()
+    try:
+        ex = box.exercise("green-light")
+        ok, trace = grade(box, ex, ex.solutions[0], kit=f"serial:{bridge.path}")
+        assert ok.finished, ok.failures
+        assert not trace["simulated"] and not any(e["kind"] == "pose"
+                                                  for e in trace["events"])
+        park = box.exercise("park")
+        verdict, _ = grade(box, park, park.solutions[0], kit=f"serial:{bridge.path}")
+        assert set(verdict.unjudged) == {"zone_reached", "no_wall_touched"}
+        assert [k for k, _ in verdict.failures] == ["themebox.feedback.uses_block.missing"]
+    finally:
+        bridge.close()
+        guest.stop()

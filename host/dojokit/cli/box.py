@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from dojokit.i18n import language, t
+from dojokit.link import LinkError
 from dojokit.scratch.project import ProjectError
 
 EXIT_OK, EXIT_NOT_YET, EXIT_USER = 0, 1, 2
@@ -72,14 +73,16 @@ def cmd_box(args: Any) -> int:
 def _grade(box: Any, args: Any) -> int:
     from dojokit.themebox.grade import grade
 
-    if args.kit not in (None, "sim") and not str(args.kit).startswith("sim"):
-        raise _UserError(t("box.grade_sim_only", kit=args.kit))
     try:
         exercise = box.exercise(args.exercise)
     except KeyError:
         raise _UserError(t("box.unknown_exercise", box=box.id, exercise=args.exercise,
                            known=", ".join(e.id for e in box.exercises))) from None
-    verdict, _trace = grade(box, exercise, args.program)
+    kit = None if args.kit in (None, "sim") else args.kit
+    try:
+        verdict, _trace = grade(box, exercise, args.program, kit=kit)
+    except LinkError as exc:
+        raise _UserError(str(exc)) from None
     feedback = verdict.feedback()
     if args.learner:
         from dojokit.themebox.progress import Progress
@@ -90,11 +93,14 @@ def _grade(box: Any, args: Any) -> int:
     if args.json:
         print(json.dumps({"box": box.id, "exercise": exercise.id, "verdict": verdict.verdict,
                           "reasons": [k for k, _ in verdict.failures], "feedback": feedback,
-                          "trace_hash": verdict.trace_hash}, ensure_ascii=False))
+                          "unjudged": verdict.unjudged, "trace_hash": verdict.trace_hash},
+                         ensure_ascii=False))
     else:
         print(t(f"box.verdict.{verdict.verdict}"))
         for line in feedback:
             print(f"- {line}")
+        if verdict.unjudged:
+            print(t("box.unjudged", checks=", ".join(verdict.unjudged)))
     return EXIT_OK if verdict.finished else EXIT_NOT_YET
 
 

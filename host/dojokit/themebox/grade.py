@@ -47,6 +47,7 @@ class Verdict:
     failures: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (key, fields)
     trace_hash: str = ""
     box: Box | None = None
+    unjudged: list[str] = field(default_factory=list)  # checks a real robot cannot show
 
     @property
     def verdict(self) -> str:
@@ -77,11 +78,17 @@ def _text(key: str, lang: str | None, fields: dict[str, Any]) -> str:
 
 # -- running ------------------------------------------------------------------------------
 async def _run(data: dict[str, Any], world: Any, profile: str, seconds: float,
-               seed: int) -> Trace:
+               seed: int, kit: str | None = None) -> Trace:
+    """Run on the simulated kit in `world` (virtual time), or, with `kit`, on that real
+    robot in real time (its trace then has no poses, touches or shown lights)."""
     loop = asyncio.get_running_loop()
-    transport = SimTransport(label="sim", world=world, seed=seed)
-    robot = Robot(Link(transport))
-    await robot.link.connect()
+    if kit is None:
+        transport: Any = SimTransport(label="sim", world=world, seed=seed)
+        robot = Robot(Link(transport))
+        await robot.link.connect()
+    else:
+        robot = await Robot.open(kit)
+        transport = robot.link.transport
     bridge = RobotBridge(robot)
     says: list[dict[str, Any]] = []
 
@@ -94,7 +101,7 @@ async def _run(data: dict[str, Any], world: Any, profile: str, seconds: float,
         await robot.set_profile(profile)
         await bridge.start()
         rt = Runtime(data, on_say=on_say, robot=bridge, clock=lambda: loop.time() * 1000,
-                     virtual=True, seed=seed)
+                     virtual=kit is None, seed=seed)
         rt.green_flag()
         how = await rt.run_async(seconds)
     except LinkError:
@@ -102,19 +109,21 @@ async def _run(data: dict[str, Any], world: Any, profile: str, seconds: float,
     finally:
         with contextlib.suppress(LinkError):
             await bridge.stop()
-        kit = transport.kit
+        sim = getattr(transport, "kit", None)
         # one time line: the robot's trace clock (loop time since the robot was made)
-        offset = kit.t0 - (loop.time() - robot.trace.clock())
+        offset = (sim.t0 if sim else 0.0) - (loop.time() - robot.trace.clock())
         end = round(robot.trace.clock(), 4)
         with contextlib.suppress(LinkError):
             await robot.close()
     events = says + [{"t": e.t, "kind": e.kind, **e.data} for e in robot.trace.events]
-    events += [{**p, "kind": "pose", "t": round(p["t"] + offset, 4)} for p in kit.poses]
-    events += [{"t": round(o.t_ms / 1000 + offset, 4), "kind": "shown", "light": o.value[0],
-                "colour": list(o.value[1:])} for o in kit.board.outputs("light")]
-    events += [{"t": round(ms / 1000 + offset, 4), "kind": "touch"} for ms in kit.touches]
+    if sim is not None:
+        events += [{**p, "kind": "pose", "t": round(p["t"] + offset, 4)} for p in sim.poses]
+        events += [{"t": round(o.t_ms / 1000 + offset, 4), "kind": "shown",
+                    "light": o.value[0], "colour": list(o.value[1:])}
+                   for o in sim.board.outputs("light")]
+        events += [{"t": round(ms / 1000 + offset, 4), "kind": "touch"} for ms in sim.touches]
     events.sort(key=lambda e: (e["t"], e["kind"]))
-    return {"end": how, "duration": end, "events": events}
+    return {"end": how, "duration": end, "events": events, "simulated": sim is not None}
 
 
 def run_program(program: str | Path, world: Any, profile: str = "calm",
@@ -344,15 +353,24 @@ TRACE_CHECKS: dict[str, Callable[[Trace, dict[str, Any], Box, str | None], Failu
 }
 
 
+# what only the simulated world can tell (a real robot reports no position or touches)
+WORLD_CHECKS = {"zone_reached", "stops_before_wall", "distance_kept", "no_wall_touched",
+                "moves_at_least"}
+
+
 def judge(box: Box, exercise: Exercise, program: dict[str, Any], trace: Trace,
           lang: str | None = None) -> Verdict:
     failures: list[tuple[str, dict[str, Any]]] = []
+    unjudged = []
     for check in exercise.checks:
+        if not trace.get("simulated", True) and check.predicate in WORLD_CHECKS:
+            unjudged.append(check.predicate)
+            continue
         failure = _check(check, box, program, trace, lang)
         if failure is not None:
             name, fields = failure
             failures.append((check.spec.feedback_key(name), fields))
-    return Verdict(not failures, failures, trace_hash(trace), box)
+    return Verdict(not failures, failures, trace_hash(trace), box, unjudged)
 
 
 def _check(check: Check, box: Box, program: dict[str, Any], trace: Trace,
@@ -363,8 +381,14 @@ def _check(check: Check, box: Box, program: dict[str, Any], trace: Trace,
 
 
 def grade(box: Box, exercise: Exercise, program: str | Path, lang: str | None = None,
-          seed: int = 0) -> tuple[Verdict, Trace]:
+          seed: int = 0, kit: str | None = None) -> tuple[Verdict, Trace]:
+    """Grade on the simulated kit (virtual time: the same verdict every run), or with
+    `kit` (e.g. "serial:/dev/ttyACM0") on a real robot in real time."""
     project = load_project(program)
-    trace = vloop.run(_run(project.data, box.world_path(), box.profile, exercise.time_limit,
-                           seed))
+    if kit is None:
+        trace = vloop.run(_run(project.data, box.world_path(), box.profile,
+                               exercise.time_limit, seed))
+    else:
+        trace = asyncio.run(_run(project.data, None, box.profile, exercise.time_limit, seed,
+                                 kit))
     return judge(box, exercise, project.data, trace, lang), trace

@@ -1,7 +1,10 @@
-"""Sensory profiles the robot enforces (brightness, flash limit, fades, motor cap, sound).
+"""Sensory profiles (brightness, flash limit, fades, palette, sound, motor cap, announce).
 
-The firmware never goes below its own floor (at most 3 flashes a second), whatever a
-profile says; a profile can only make the robot calmer.
+The firmware enforces what travels in the PROFILE command on every light and motor output,
+and never goes below its own floor (at most 3 flashes a second), whatever a profile says: a
+profile can only make the robot calmer. The palette is kept by the host: every colour a
+program asks for is shown as the nearest colour of the profile's palette.
+docs/profiles.md is generated from PROFILES (`profiles_markdown()`, checked by a test).
 """
 
 from __future__ import annotations
@@ -21,6 +24,16 @@ class SensoryProfile:
     sound: bool
     announce: bool  # pause and show "running" before the robot moves
     volume: int  # 0-255
+    palette: tuple[tuple[str, tuple[int, int, int]], ...] = ()  # () = every colour
+
+    def colour(self, rgb: tuple[int, int, int]) -> tuple[int, int, int]:
+        """The colour this profile shows for `rgb`: off stays off; any other colour
+        becomes the palette colour of the nearest hue (brightness does not count)."""
+        if not self.palette or max(rgb) == 0:
+            return rgb
+        want = _unit(rgb)
+        return min((c for _, c in self.palette),
+                   key=lambda c: sum((a - b) ** 2 for a, b in zip(want, _unit(c), strict=True)))
 
     def payload(self) -> bytes:
         flags = (1 if self.sound else 0) | (2 if self.announce else 0)
@@ -28,9 +41,58 @@ class SensoryProfile:
                            self.motor_cap, flags, self.volume)
 
 
+def _unit(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
+    top = max(rgb) or 1
+    r, g, b = rgb
+    return r / top, g / top, b / top
+
+
+# Soft, distinct colours. Its red is a warm, unsaturated red (R/(R+G+B) < 0.8), so even a
+# traffic light never shows WCAG's saturated red.
+CALM_PALETTE = (
+    ("green", (0, 200, 80)),
+    ("blue", (0, 80, 255)),
+    ("cyan", (0, 190, 200)),
+    ("yellow", (255, 210, 0)),
+    ("orange", (255, 120, 0)),
+    ("warm red", (230, 60, 30)),
+    ("purple", (150, 0, 255)),
+    ("pink", (255, 100, 180)),
+    ("white", (200, 200, 200)),
+)
+
 PROFILES = {
     # the firmware's default: no blinking (one change a second at most), soft fades
-    "calm": SensoryProfile("calm", 120, 1000, 300, 60, False, True, 0),
+    "calm": SensoryProfile("calm", 120, 1000, 300, 60, False, True, 0, CALM_PALETTE),
     # the WCAG limit: at most 3 flashes in any second
     "standard": SensoryProfile("standard", 200, 170, 50, 100, True, False, 160),
 }
+
+_FIELDS = (
+    ("brightness_cap", "brightness cap (0-255)"),
+    ("hold_ms", "shortest time between two light changes (ms)"),
+    ("fade_ms", "fade of a light change (ms)"),
+    ("motor_cap", "motor speed cap (% of full speed)"),
+    ("sound", "sound"),
+    ("volume", "volume (0-255)"),
+    ("announce", "pause and show 'running' before moving"),
+    ("palette", "palette"),
+)
+
+
+def profiles_markdown() -> str:
+    """The table in docs/profiles.md."""
+    names = list(PROFILES)
+    lines = ["| | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for attr, label in _FIELDS:
+        cells = []
+        for n in names:
+            v = getattr(PROFILES[n], attr)
+            if attr == "palette":
+                v = ", ".join(f"{name} `#{r:02x}{g:02x}{b:02x}`" for name, (r, g, b) in v) \
+                    if v else "every colour"
+            elif isinstance(v, bool):
+                v = "yes" if v else "no"
+            cells.append(str(v))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

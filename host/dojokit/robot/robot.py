@@ -32,6 +32,7 @@ class Robot:
         self.sample: Sample | None = None  # the latest reading from a subscription
         self._buttons: asyncio.Queue[Button] = asyncio.Queue()
         self._driving: tuple[int, int] | None = None  # the last untimed drive, acknowledged
+        self.profile = PROFILES["calm"]  # the firmware's own default until set
         link.on_event(self._event)
 
     @classmethod
@@ -90,8 +91,12 @@ class Robot:
 
     async def light(self, index: int | Literal["all"], colour: tuple[int, int, int]) -> None:
         i = 255 if index == "all" else index
-        self.trace.add("light", index=index, colour=list(colour))
-        await self.link.command(Kind.LIGHT, msg.light(i, *colour))
+        shown = self.profile.colour(tuple(colour))  # type: ignore[arg-type]
+        if shown != tuple(colour):
+            self.trace.add("light", index=index, colour=list(shown), asked=list(colour))
+        else:
+            self.trace.add("light", index=index, colour=list(colour))
+        await self.link.command(Kind.LIGHT, msg.light(i, *shown))
 
     async def lights_off(self) -> None:
         await self.light("all", (0, 0, 0))
@@ -115,6 +120,7 @@ class Robot:
     async def set_profile(self, profile: SensoryProfile | str) -> None:
         p = PROFILES[profile] if isinstance(profile, str) else profile
         self._driving = None  # the new profile's caps apply from the next drive
+        self.profile = p
         self.trace.add("profile", name=p.name)
         await self.link.command(Kind.PROFILE, p.payload())
 

@@ -6,6 +6,8 @@ screen alike. A test checks this table equals the firmware's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 # (name, (r, g, b), 25-bit sign, row by row from the top-left)
 STATES: tuple[tuple[str, tuple[int, int, int], int], ...] = (
     ("ready", (0, 80, 255), 0b0000001110011100111000000),
@@ -17,3 +19,13 @@ STATES: tuple[tuple[str, tuple[int, int, int], int], ...] = (
 )
 
 STATE_IDS = {name: i for i, (name, _, _) in enumerate(STATES)}
+
+
+def capped(rgb: Sequence[int], cap: int) -> tuple[int, int, int]:
+    """The colour at most `cap` bright, hue kept: the firmware's own integer rule (the
+    legend card and the simulator's window show colours as the robot does)."""
+    r, g, b = (max(0, min(255, int(c))) for c in rgb)
+    m = max(r, g, b)
+    if m > cap:
+        return (r * cap // m, g * cap // m, b * cap // m)
+    return (r, g, b)

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from dojokit.feedback import STATES
+from dojokit.feedback import STATES, capped
 from dojokit.i18n import LANGUAGES, catalog
 from dojokit.robot.profiles import PROFILES, SensoryProfile
 
@@ -35,15 +35,6 @@ RGB = tuple[int, int, int]
 MIN_HOLD_MS = 170
 # a change to or from saturated red waits at least this long (dk_guard.RED_HOLD)
 RED_HOLD_MS = 2000
-
-
-def capped(rgb: Sequence[int], cap: int) -> RGB:
-    """The colour at most `cap` bright, hue kept: the firmware's own integer rule."""
-    r, g, b = (max(0, min(255, int(c))) for c in rgb)
-    m = max(r, g, b)
-    if m > cap:
-        return (r * cap // m, g * cap // m, b * cap // m)
-    return (r, g, b)
 
 
 def css_colour(rgb: Sequence[int]) -> str:

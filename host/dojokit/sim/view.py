@@ -29,7 +29,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 
-from dojokit.feedback import STATES
+from dojokit.feedback import STATES, capped
 from dojokit.i18n import LANGUAGES, catalog, language
 from dojokit.robot.profiles import PROFILES, SensoryProfile
 from dojokit.sim.flashes import luminance
@@ -77,15 +77,6 @@ RED_HOLD_MS = 2000
 
 _STATE_COLOUR = {name: colour for name, colour, _ in STATES}
 _STATE_SIGN = {name: sign for name, _, sign in STATES}
-
-
-def capped(rgb: Sequence[int], cap: int) -> RGB:
-    """The colour at most `cap` bright, hue kept: the firmware's own integer rule."""
-    r, g, b = (max(0, min(255, int(c))) for c in rgb)
-    m = max(r, g, b)
-    if m > cap:
-        return (r * cap // m, g * cap // m, b * cap // m)
-    return (r, g, b)
 
 
 def _saturated_red(c: Sequence[int]) -> bool:

@@ -44,7 +44,12 @@ def language() -> str:
     return "en"
 
 
+def text(key: str, lang: str | None = None) -> str:
+    """The unfilled text for `key` in `lang` (default: the current language; English if
+    that catalog lacks it)."""
+    return catalog(lang or language()).get(key) or catalog("en")[key]
+
+
 def t(key: str, **fields: object) -> str:
-    """The text for `key` in the current language (English if that catalog lacks it)."""
-    text = catalog(language()).get(key) or catalog("en")[key]
-    return text.format(**fields)
+    """The text for `key` in the current language, its fields filled in."""
+    return text(key).format(**fields)

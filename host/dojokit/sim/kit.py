@@ -42,11 +42,15 @@ class SimKit:
                                    on_output=on_output, on_exit=on_exit)
         self.poses: list[dict[str, Any]] = []  # {"t", "x", "y", "heading", "zones"}
         self.now_ms = 0
-        self.touched = False  # the robot touched a wall at some point
         self.touches: list[int] = []  # when (ms) a touch began
         self._touching = False
         self.t0 = 0.0  # the loop's time at the world's 0 ms
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def touched(self) -> bool:
+        """The robot touched a wall at some point."""
+        return bool(self.touches)
 
     def start(self) -> None:
         """Boot the firmware (compiling it takes a moment of real time)."""
@@ -70,7 +74,6 @@ class SimKit:
             if touching and not self._touching:
                 self.touches.append(now_ms)
             self._touching = touching
-            self.touched = self.touched or touching
         if pose:
             p = self.robot.pose
             self.poses.append({"t": round(now_ms / 1000, 4), "x": round(p.x, 1),

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from dojokit.i18n import LANGUAGES, catalog, language, t
+from dojokit.i18n import LANGUAGES, catalog, language, t, text
 from dojokit.protocol import Cap
 
 __all__ = [
@@ -305,8 +305,7 @@ def colour_label(colour: Colour, lang: str | None = None) -> str:
     return _text("themebox.colour.rgb", lang).format(hex=f"#{r:02x}{g:02x}{b:02x}")
 
 
-def _text(key: str, lang: str | None) -> str:
-    return catalog(lang or language()).get(key) or catalog("en")[key]
+_text = text  # the unfilled catalog text in a given language
 
 
 def pick(text: Mapping[str, str], lang: str | None = None) -> str:

@@ -16,10 +16,12 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from dojokit.i18n import text
 from dojokit.link import Link, LinkError
 from dojokit.link.sim_transport import SimTransport
 from dojokit.robot import Robot
@@ -70,10 +72,7 @@ class Verdict:
 
 
 def _text(key: str, lang: str | None, fields: dict[str, Any]) -> str:
-    from dojokit.i18n import catalog, language
-
-    cat = catalog(lang or language())
-    return (cat.get(key) or catalog("en")[key]).format(**fields)
+    return text(key, lang).format(**fields)
 
 
 # -- running ------------------------------------------------------------------------------
@@ -244,12 +243,17 @@ def _touches(trace: Trace) -> list[float]:
     return [e["t"] for e in trace["events"] if e["kind"] == "touch"]
 
 
-def _ahead_mm(box: Box, pose: dict[str, Any]) -> float | None:
+@cache
+def _world_and_body(world: str | Path) -> tuple[Any, Any]:
+    # loaded once per world, not once per pose
     from dojokit.sim.physics import Body
     from dojokit.sim.world import load_world
 
-    world = load_world(box.world_path())
-    body = Body.from_kit("sim")
+    return load_world(world), Body.from_kit("sim")
+
+
+def _ahead_mm(box: Box, pose: dict[str, Any]) -> float | None:
+    world, body = _world_and_body(box.world_path())
     h = math.radians(pose["heading"])
     x = pose["x"] + math.cos(h) * body.front_mm
     y = pose["y"] + math.sin(h) * body.front_mm

@@ -235,9 +235,10 @@ def _write_trace(path: str | None, name: str, kit: str | None, out: Output,
     events = list(out.events)
     if robot is not None:
         events += [{"t": e.t, "kind": e.kind, **e.data} for e in robot.trace.events]
-        sim = getattr(robot.link.transport, "kit", None) or getattr(robot, "sim_kit", None)
-        if sim is not None:
-            events += [{"kind": "pose", **pose} for pose in sim.poses]
+        sim = getattr(robot.link.transport, "kit", None)
+        if sim is not None:  # the world's side, on the same time line as the robot's trace
+            loop = asyncio.get_running_loop()
+            events += sim.trace_events(loop.time() - robot.trace.clock())
         events.sort(key=lambda e: e["t"])  # stable: at equal times, says come first
     data = {"program": name, "kit": kit, "events": events}
     try:

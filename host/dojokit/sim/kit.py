@@ -52,6 +52,17 @@ class SimKit:
         """The robot touched a wall at some point."""
         return bool(self.touches)
 
+    def trace_events(self, origin: float) -> list[dict[str, Any]]:
+        """The world's side of a trace (poses, lights as the robot showed them, wall
+        touches), timed from the loop time `origin` (a Robot's trace starts when it was
+        made: origin = loop.time() - robot.trace.clock())."""
+        off = self.t0 - origin
+        events = [{**p, "kind": "pose", "t": round(p["t"] + off, 4)} for p in self.poses]
+        events += [{"t": round(o.t_ms / 1000 + off, 4), "kind": "shown", "light": o.value[0],
+                    "colour": list(o.value[1:])} for o in self.board.outputs("light")]
+        events += [{"t": round(ms / 1000 + off, 4), "kind": "touch"} for ms in self.touches]
+        return events
+
     def start(self) -> None:
         """Boot the firmware (compiling it takes a moment of real time)."""
         self.guest.start()

@@ -109,18 +109,13 @@ async def _run(data: dict[str, Any], world: Any, profile: str, seconds: float,
         with contextlib.suppress(LinkError):
             await bridge.stop()
         sim = getattr(transport, "kit", None)
-        # one time line: the robot's trace clock (loop time since the robot was made)
-        offset = (sim.t0 if sim else 0.0) - (loop.time() - robot.trace.clock())
+        origin = loop.time() - robot.trace.clock()  # one time line: the robot's trace
         end = round(robot.trace.clock(), 4)
         with contextlib.suppress(LinkError):
             await robot.close()
     events = says + [{"t": e.t, "kind": e.kind, **e.data} for e in robot.trace.events]
     if sim is not None:
-        events += [{**p, "kind": "pose", "t": round(p["t"] + offset, 4)} for p in sim.poses]
-        events += [{"t": round(o.t_ms / 1000 + offset, 4), "kind": "shown",
-                    "light": o.value[0], "colour": list(o.value[1:])}
-                   for o in sim.board.outputs("light")]
-        events += [{"t": round(ms / 1000 + offset, 4), "kind": "touch"} for ms in sim.touches]
+        events += sim.trace_events(origin)
     events.sort(key=lambda e: (e["t"], e["kind"]))
     return {"end": how, "duration": end, "events": events, "simulated": sim is not None}
 

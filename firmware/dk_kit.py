@@ -10,10 +10,14 @@ def load(path):
         f = open(path)
     except OSError:
         return kit
-    for line in f:
+    # readline() until "": files on the micro:bit have no iterator (`for line in f` stops
+    # there with a TypeError), and one line at a time keeps RAM low
+    line = f.readline()
+    while line:
         w = line.split("#")[0].split()
         if w:
             kit[w[0]] = w[1:]
+        line = f.readline()
     f.close()
     return kit
 

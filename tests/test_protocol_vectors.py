@@ -540,11 +540,17 @@ FILES = {'kit.txt': KIT}
 
 
 class Reader:
+    # like a micro:bit file: read, readline, close and with; no iterator
     def __init__(self, text):
         self.text = text
+        self.pos = 0
 
-    def __iter__(self):
-        return iter([ln + '\\n' for ln in self.text.split('\\n')])
+    def readline(self):
+        end = self.text.find('\\n', self.pos)
+        end = len(self.text) if end < 0 else end + 1
+        line = self.text[self.pos:end]
+        self.pos = end
+        return line
 
     def read(self):
         return self.text

@@ -4,6 +4,10 @@ One `FirmwareGuest` is one simulated robot: its own wasm instance running firmwa
 on a thread, its own "flash" folder (kit.txt, name.txt), and a byte line to the host like
 a USB serial port. Everything the firmware prints (boot text, tracebacks) goes onto that
 line too, as on a real board; the host's decoder skips it.
+
+Before main.py, the guest runs `microbit_rules.py` (MicroPython code): it takes away what the
+micro:bit port does not have (iterable files, sys.stdin), so firmware that would stop on a
+micro:bit stops in the simulator too (firmware/HAL.md, "What the simulator refuses").
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import functools
 import gc
+import importlib.resources
 import queue
 import shutil
 import tempfile
@@ -65,6 +71,28 @@ def _raw_func(store: wasmtime.Store, fn: Callable[..., int]) -> tuple[wasmtime.F
     return wasmtime.Func._from_raw(raw), (callback, finalize)
 
 
+# Boot with the micro:bit port's limits: collection by hand only (as main.py does), the
+# rules module (its folder is /port), its code collected, then main.py through the import
+# function the rules module kept (a built-in: no frame of ours stays alive under main.py)
+_RULES_BOOT = """import gc
+gc.disable()
+import sys
+sys.path[:] = ["/port"]
+from microbit_rules import boot
+del sys
+gc.collect()
+boot("main")
+"""
+
+
+@functools.cache
+def _rules_dir() -> Path:
+    d = Path(str(importlib.resources.files("dojokit.sim")))
+    if not (d / "microbit_rules.py").is_file():
+        raise FileNotFoundError(f"microbit_rules.py is missing from {d}")
+    return d
+
+
 class GuestStopped(Exception):
     """Raised inside a host call to end the guest (turns into a wasm trap)."""
 
@@ -100,6 +128,7 @@ class FirmwareGuest:
         firmware: Path | None = None,
         heap_kb: int = 64,
         lockstep: bool = False,
+        microbit_rules: bool = True,
     ) -> None:
         self.board = board or VirtualBoard()
         self.clock: RealClock | StepClock = clock or (StepClock() if lockstep else RealClock())
@@ -129,6 +158,10 @@ class FirmwareGuest:
         # MicroPython's heap: by default the micro:bit's 64 KiB, so a firmware change that
         # would not fit on the robot fails in the simulator too
         self._heap = ["-X", f"heapsize={heap_kb}K"]
+        # the micro:bit port's limits (microbit_rules.py), then main.py; without them, WASI
+        # MicroPython as it is (a test shows what the rules catch)
+        self._rules = microbit_rules
+        self._boot = ["-c", _RULES_BOOT] if microbit_rules else ["/fw/main.py"]
         self._calls: dict[str, Callable[[bytes], bytes]] = {
             "recv": self._recv,
             "send": self._send,
@@ -159,12 +192,14 @@ class FirmwareGuest:
         engine, module = _compiled()
         self._store = store = wasmtime.Store(engine)
         wasi = wasmtime.WasiConfig()
-        wasi.argv = ["micropython", *self._heap, "/fw/main.py"]
+        wasi.argv = ["micropython", *self._heap, *self._boot]
         wasi.env = []
         wasi.stdout_custom = self._print
         wasi.stderr_custom = self._print
         wasi.preopen_dir(str(self._fw), "/fw", False)
         wasi.preopen_dir(str(self._data), "/data", True)
+        if self._rules:
+            wasi.preopen_dir(str(_rules_dir()), "/port", False)
         store.set_wasi(wasi)
         linker = wasmtime.Linker(engine)
         linker.define_wasi()
@@ -215,7 +250,7 @@ class FirmwareGuest:
             start(self._store)
             self.error = "the firmware ended"
         except wasmtime.ExitTrap as exc:
-            self.error = f"the firmware exited with code {exc.code}"
+            self.error = f"the firmware exited with code {exc.code}" + self._last_error()
         except wasmtime.Trap as exc:
             if not self._stopping:
                 self.error = f"the firmware stopped: {exc}"
@@ -229,6 +264,13 @@ class FirmwareGuest:
                 self._cond.notify_all()
             self._turn_done.put(False)  # a host waiting for a turn hears the firmware ended
             self.on_exit()
+
+    def _last_error(self) -> str:
+        # the last line of a traceback the firmware printed ("TypeError: ..."), if any
+        lines = self.console[-600:].decode("utf-8", "replace").strip().splitlines()
+        if len(lines) > 1 and lines[-2].startswith("  File "):
+            return ": " + lines[-1]
+        return ""
 
     @property
     def running(self) -> bool:

@@ -7,7 +7,7 @@ from time import ticks_diff, ticks_add
 import dk_kit
 import dk_proto as P
 from dk_guard import Guard, SOUND, FLAGS, VOLUME
-from dk_vocab import STATES, WAITING
+from dk_vocab import STATES, WAITING, RUNNING, MOVING_SOON
 
 FW = (0, 1, 0)
 
@@ -32,6 +32,7 @@ C_MOTORS = const(1)
 C_DISPLAY = const(8)
 C_TONE = const(16)
 
+NOPAUSE = const(254)  # Core.back outside an announce pause (255: no state shown yet)
 FAILSAFE_MS = const(500)
 BEAT_MS = const(1000)
 STEP_MS = const(10)
@@ -70,6 +71,8 @@ class Core:
         self.next_beat = 0
         self.btn = 0
         self.state = 255
+        self.own = 0  # what the program has set itself: 1 the lights, 2 the display
+        self.back = NOPAUSE  # in the announce pause: the state it returns to
         self.now = 0
         self.wait = STEP_MS
         self.handlers = (self.c_unknown, self.c_hello, self.c_beat, self.c_drive, self.c_stop,
@@ -106,13 +109,40 @@ class Core:
             self.hal.text(str(self.ident[1]) + " " + nm)
 
     def show_state(self, st):
+        # a state the program runs in gives way to what the program has set itself; any
+        # other state (a run's end, a lost link) takes the lights and the display back
+        if st != RUNNING and st != MOVING_SOON:
+            self.own = 0
         self.state = st
         row = STATES[st]
-        c = row[1]
-        for i in range(self.nl):
-            self.guard.light(i, c[0], c[1], c[2])
-        if self.caps & C_DISPLAY:
+        if not self.own & 1:
+            c = row[1]
+            for i in range(self.nl):
+                self.guard.light(i, c[0], c[1], c[2])
+        if self.caps & C_DISPLAY and not self.own & 2:
             self.hal.image(row[2], 5)
+
+    def announce(self, now):
+        # the profile's pause before the wheels turn shows as its own state, and the robot
+        # says so at once (a BEAT with bit 4): robot, trace and screen agree on it
+        b = self.back
+        if self.guard.held(now) != (b != NOPAUSE):
+            if b == NOPAUSE:
+                self.back = self.state
+                self.show_state(MOVING_SOON)
+            else:
+                self.back = NOPAUSE
+                self.show_state(RUNNING if b == 255 else b)
+            self.beat(4)
+
+    def beat(self, notice):
+        p = self.pay
+        p[0] = self.state
+        p[1] = (1 if self.guard.moving() else 0) | (2 if self.linked else 0) | notice
+        bad = self.dec.bad
+        p[2] = (bad >> 8) & 255
+        p[3] = bad & 255
+        self.event(BEAT, p, 4)
 
     # -- output ---------------------------------------------------------------------
     def send(self, kind, seq, pay, n):
@@ -159,11 +189,13 @@ class Core:
         ms = (a[4] << 8 | a[5]) if n == 4 else 0
         self.driving_timed = ms > 0
         self.drive_until = ticks_add(now, ms)
+        self.announce(now)
         return 0
 
     def c_stop(self, seq, a, n, now):
         self.guard.drive(0, 0, now)
         self.driving_timed = False
+        self.announce(now)
         return 0
 
     def c_light(self, seq, a, n, now):
@@ -177,6 +209,7 @@ class Core:
             self.guard.light(i, a[3], a[4], a[5])
         else:
             return R_NOTHERE
+        self.own |= 1
         return 0
 
     def c_display(self, seq, a, n, now):
@@ -197,6 +230,7 @@ class Core:
                 return R_ARGS
         else:
             return R_ARGS
+        self.own |= 2
         return 0
 
     def c_tone(self, seq, a, n, now):
@@ -252,6 +286,7 @@ class Core:
     def c_state(self, seq, a, n, now):
         if n != 1 or a[2] >= len(STATES):
             return R_ARGS
+        self.back = NOPAUSE  # the host's state replaces a pause's
         self.show_state(a[2])
         return 0
 
@@ -279,11 +314,14 @@ class Core:
             # check trips one loop step early, so the stop is never later than `failsafe`)
             self.linked = False
             self.driving_timed = False
+            self.back = NOPAUSE
             g.stop_now()
             self.show_state(WAITING)
         if self.driving_timed and ticks_diff(now, self.drive_until) >= 0:
             self.driving_timed = False
             g.drive(0, 0, now)
+        if self.back != NOPAUSE:
+            self.announce(now)
         b = self.hal.buttons()
         if b != self.btn:
             ch = b ^ self.btn
@@ -299,13 +337,7 @@ class Core:
             self.send_sample(0, True)
         if ticks_diff(now, self.next_beat) >= 0:
             self.next_beat = ticks_add(now, BEAT_MS)
-            p = self.pay
-            p[0] = self.state
-            p[1] = (1 if g.moving() else 0) | (2 if self.linked else 0)
-            bad = self.dec.bad
-            p[2] = (bad >> 8) & 255
-            p[3] = bad & 255
-            self.event(BEAT, p, 4)
+            self.beat(0)
         g.step(now)
 
     def start(self):

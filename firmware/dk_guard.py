@@ -169,6 +169,10 @@ class Guard:
             self.sr = sr
             self.hal.motors(sl, sr)
 
+    def held(self, now):
+        # wheels asked to turn, still in the announce pause
+        return bool(self.ml or self.mr) and ticks_diff(now, self.go_at) < 0
+
     def moving(self):
         return bool(self.sl or self.sr or self.ml or self.mr)
 

@@ -8,6 +8,7 @@ import os
 # headless before pygame opens any display
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 
+import itertools
 import json
 import random
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import pygame
 import pytest
 
 from dojokit.feedback import STATES
+from dojokit.i18n import catalog
 from dojokit.robot.profiles import PROFILES
 from dojokit.sim import view as v
 from dojokit.sim.board import Sensors, VirtualBoard
@@ -527,3 +529,105 @@ def test_renders_a_shipped_world(make_view, tmp_path, name):
     assert px(view, view.robot_to_screen(start, body.front_mm - body.length_mm / 2, 0)) == v.BODY
 
     check_world_pixels(view, world, body, start)
+
+
+# -- the light strip, the banner's sequence, zone names ------------------------------------------
+@pytest.mark.parametrize("profile", ["calm", "standard"])
+def test_light_strip_shows_each_light_large_in_robot_order(make_view, profile):
+    cap = PROFILES[profile].brightness_cap
+    view = make_view(profile=profile, lights=6)
+    board = VirtualBoard(nlights=6)
+    colours = [(255, 120, 0), (0, 200, 80), (0, 80, 255), (0, 0, 0), (200, 200, 200),
+               (255, 210, 0)]
+    board.lights = list(colours)
+    view.draw(Pose(200, 200, 0), board, "running")
+    swatches = view.swatches(6)
+    assert all(r.width >= 24 and r.height >= 24 for r in swatches)
+    assert all(view.strip_rect.contains(r) for r in swatches)
+    assert not view.strip_rect.colliderect(view.world_rect)  # beside the table, not on it
+    assert not view.strip_rect.colliderect(view.panel_rect)
+    # robot order: light 1 first, left to right, then the next row
+    order = [(r.top, r.left) for r in swatches]
+    assert order == sorted(order)
+    for rect, rgb in zip(swatches, colours, strict=True):
+        corner = (rect.left + 3, rect.top + 3)  # away from the number in the middle
+        want = capped(rgb, cap) if max(rgb) else v.LIGHT_OFF
+        assert px(view, corner) == want
+        assert max(px(view, corner)) <= cap
+    # the housing around the swatches is dark: a dimmed orange glows instead of looking brown
+    assert luminance(v.HOUSING) < luminance(capped((255, 120, 0), 120))
+    assert px(view, (view.strip_rect.right - 3, view.strip_rect.bottom - 3)) == v.HOUSING
+
+
+def test_light_strip_follows_the_steady_guard(make_view):
+    clock = Clock()
+    view = make_view(profile="calm", clock=clock, lights=1)
+    board = VirtualBoard(nlights=1)
+    rect = view.swatches(1)[0]
+    corner = (rect.left + 3, rect.top + 3)
+    board.lights[0] = (0, 0, 200)
+    view.draw(Pose(200, 200, 0), board, "running")
+    clock.t += 2
+    board.lights[0] = (0, 200, 0)
+    view.draw(Pose(200, 200, 0), board, "running")
+    clock.t += 0.5
+    board.lights[0] = (0, 0, 200)  # straight back: held, as on the robot
+    view.draw(Pose(200, 200, 0), board, "running")
+    assert px(view, corner) == (0, 120, 0)
+
+
+def test_banner_plays_every_state_in_order(make_view):
+    clock = Clock()
+    view = make_view(clock=clock)
+    pose, board = Pose(200, 200, 0), VirtualBoard()
+    for state in ("ready", "running", "moving_soon", "running", "finished"):
+        view.show_state(state)  # all at once, faster than a frame
+    seen = []
+    for _ in range(60 * 6):
+        view.draw(pose, board)
+        seen.append(view.state)
+        clock.t += 1 / 60
+    assert [s for _, s in view.states] == ["ready", "running", "moving_soon", "running",
+                                           "finished"]
+    assert view.settled and view.state == "finished"
+    # each word stayed long enough to read; a new colour waited for the calm hold
+    times = [t for t, _ in view.states]
+    assert all(b - a >= v.WORD_MS / 1000 - 1e-9 for a, b in itertools.pairwise(times))
+    # running's colour came at times[1]; finished's, the next new colour, a hold later
+    assert times[4] - times[1] >= PROFILES["calm"].hold_ms / 1000 - 1e-9
+    # moving soon keeps running's colour: only the word and the sign change
+    assert COLOURS["moving_soon"] == COLOURS["running"]
+
+
+def test_banner_shows_time_up_in_its_own_calm_colour(make_view):
+    view = make_view()
+    view.draw(Pose(200, 200, 0), VirtualBoard(), "time_up")
+    want = capped(COLOURS["time_up"], 120)
+    assert px(view, (view.banner_rect.right - 5, 3)) == want
+    assert want != capped(COLOURS["finished"], 120)
+    r, g, b = COLOURS["time_up"]
+    assert not (r * 5 >= (r + g + b) * 4)  # not red
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "en"])
+def test_zone_names_are_translated(make_view, lang):
+    view = make_view(world=World(zones=[Zone("parking", [(800, 400), (950, 400), (950, 600),
+                                                         (800, 600)])]), lang=lang)
+    label = catalog(lang)["world.zone.parking"]
+    rendered = " ".join(key[0] for key in view._text_cache)  # a long name wraps in rows
+    assert label in rendered
+    if lang == "nl":
+        assert "parking" not in rendered.lower()  # the id itself is never shown
+
+
+def test_every_shipped_zone_has_a_label_in_every_language():
+    from dojokit.sim.world import list_worlds, load_world
+
+    root = Path(v.__file__).resolve().parents[3]
+    paths = [load_world(name) for name in list_worlds()]
+    paths += [load_world(p) for p in sorted((root / "themeboxes").glob("*/worlds/*.json"))]
+    names = {z.name for w in paths for z in w.zones}
+    assert {"parking", "finish"} <= names
+    for lang in ("nl", "fr", "en"):
+        for name in names:
+            assert catalog(lang).get(f"world.zone.{name}"), (lang, name)

@@ -16,9 +16,20 @@ STATES: tuple[tuple[str, tuple[int, int, int], int], ...] = (
     ("not_yet", (255, 170, 0), 0b0000000000001000000000000),
     ("waiting", (120, 60, 200), 0b0000001010010100101000000),
     ("low_battery", (255, 110, 0), 0b0000001110010100111000000),
+    ("time_up", (200, 200, 200), 0b1111101010001000101011111),
+    ("moving_soon", (0, 160, 200), 0b0000000100011100000011111),
 )
 
 STATE_IDS = {name: i for i, (name, _, _) in enumerate(STATES)}
+
+# States a program is in while it runs. They give way to the program's own outputs: while
+# the program has set the lights (or the display) itself, the robot shows these on what the
+# program left free. Every other state takes the lights and the display back (firmware:
+# dk_core.Core.show_state, the same rule).
+DURING_PROGRAM = ("running", "moving_soon")
+
+# The states a run ends in: nothing changes them but the next run (or a lost link).
+FINAL = ("finished", "not_yet", "time_up")
 
 
 def capped(rgb: Sequence[int], cap: int) -> tuple[int, int, int]:

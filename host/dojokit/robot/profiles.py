@@ -22,7 +22,7 @@ class SensoryProfile:
     fade_ms: int  # how long a light change takes
     motor_cap: int  # percent of full speed
     sound: bool
-    announce: bool  # pause and show "running" before the robot moves
+    announce: bool  # pause and show "moving_soon" before the robot moves
     volume: int  # 0-255
     palette: tuple[tuple[str, tuple[int, int, int]], ...] = ()  # () = every colour
 
@@ -75,7 +75,7 @@ _FIELDS = (
     ("motor_cap", "motor speed cap (% of full speed)"),
     ("sound", "sound"),
     ("volume", "volume (0-255)"),
-    ("announce", "pause and show 'running' before moving"),
+    ("announce", "pause and show 'moving soon' before moving"),
     ("palette", "palette"),
 )
 

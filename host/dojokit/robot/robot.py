@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from typing import Literal
 
-from dojokit.feedback import STATE_IDS
+from dojokit.feedback import FINAL, STATE_IDS, STATES
 from dojokit.link import Link, RobotInfo, open_transport
 from dojokit.protocol import Button, Frame, Kind, Sample, Sensor
 from dojokit.protocol import messages as msg
@@ -21,6 +22,7 @@ from dojokit.robot.trace import Trace
 
 ALL_SENSORS = int(Sensor.DISTANCE | Sensor.LINE | Sensor.LIGHT | Sensor.BUTTONS | Sensor.TILT)
 BUTTONS = {"A": 0, "B": 1}
+NOTICE = 4  # a BEAT flag: the robot changed its state by itself (the announce pause)
 
 
 class Robot:
@@ -33,6 +35,8 @@ class Robot:
         self._buttons: asyncio.Queue[Button] = asyncio.Queue()
         self._driving: tuple[int, int] | None = None  # the last untimed drive, acknowledged
         self.profile = PROFILES["calm"]  # the firmware's own default until set
+        self.state: str | None = None  # the feedback state shown now (None: none yet)
+        self._state_listeners: list[Callable[[str], None]] = []
         link.on_event(self._event)
 
     @classmethod
@@ -68,6 +72,29 @@ class Robot:
             self.trace.add("button", button="AB"[b.button] if b.button < 2 else b.button,
                            pressed=b.pressed)
             self._buttons.put_nowait(b)
+        elif f.kind == Kind.BEAT and len(f.payload) >= 2 and f.payload[1] & NOTICE:
+            self._notice(f.payload[0])
+
+    def _notice(self, state_id: int) -> None:
+        # The robot changed its state itself: the announce pause began or ended. After a
+        # final state the host has sent, a late "pause over" is stale (the robot sent it
+        # before it heard the final state, which it shows now).
+        if state_id >= len(STATES):
+            return
+        name = STATES[state_id][0]
+        if name == self.state or (self.state in FINAL and name != "moving_soon"):
+            return
+        self._set_state(name, by="robot")
+
+    def on_state(self, fn: Callable[[str], None]) -> None:
+        """Call `fn(state)` for every state change, as the trace records it."""
+        self._state_listeners.append(fn)
+
+    def _set_state(self, state: str, **data: str) -> None:
+        self.state = state
+        self.trace.add("state", state=state, **data)
+        for fn in self._state_listeners:
+            fn(state)
 
     # -- outputs ---------------------------------------------------------------------------
     async def drive(self, left: int, right: int, seconds: float | None = None) -> None:
@@ -125,8 +152,10 @@ class Robot:
         await self.link.command(Kind.PROFILE, p.payload())
 
     async def show_state(self, state: str) -> None:
-        """Show a feedback-vocabulary state (ready, running, finished, not_yet, ...)."""
-        self.trace.add("state", state=state)
+        """Show a feedback-vocabulary state (ready, running, finished, not_yet, ...): on
+        the robot's lights and display sign (a state a program runs in, such as running,
+        only on what the program has not set itself), in the trace and to `on_state`."""
+        self._set_state(state)
         await self.link.command(Kind.STATE, msg.state(STATE_IDS[state]))
 
     async def set_name(self, colour: int, number: int, name: str) -> None:

@@ -1,4 +1,5 @@
-"""The simulator window: the world from above, the robot on it, and one calm state banner.
+"""The simulator window: the world from above, the robot on it, its lights as a strip of large
+swatches, and one calm state banner.
 
 Calm by design (docs: DESIGN.md, sensory safety): nothing moves but the robot, there is no
 sound (the mixer is never started), and every coloured signal (the robot's lights, the state
@@ -8,10 +9,17 @@ already guarded the board's colours in board time; the view guards them again in
 time, because a simulation running faster than real time would otherwise show a fade as a
 flash.
 
-Everything has a fixed place: the banner on top, the table, a sensor column beside it (its
-readings shown on demand, so they never cover the robot), two buttons at the bottom. The
-static parts are drawn once onto a surface; each frame blits it and draws the robot, the
-banner and the sensor column.
+Everything has a fixed place: the banner on top, the table, a column beside it with the
+sensors (readings shown on demand, so they never cover the robot) and the light strip (one
+swatch per robot light, in robot order, at least 24 px, on a dark housing so that a dimmed
+orange still reads as orange light, not brown paint), two buttons at the bottom. The static
+parts are drawn once onto a surface; each frame blits it and draws the robot, the banner and
+the column.
+
+The banner plays the states it is given (`show_state`, e.g. from `Robot.on_state`) in order,
+none skipped: each word stays at least WORD_MS, and a change of colour waits for the
+profile's hold, so the window shows the same sequence of states as the robot's trace
+(`states` records it), a little later when states come quickly.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import itertools
 import math
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +42,7 @@ from dojokit.feedback import STATES, capped
 from dojokit.i18n import LANGUAGES, catalog, language
 from dojokit.robot.profiles import PROFILES, SensoryProfile
 from dojokit.sim.flashes import luminance
+from dojokit.sim.world import zone_label
 
 RGB = tuple[int, int, int]
 
@@ -59,6 +69,8 @@ BAR: RGB = (226, 228, 232)
 BUTTON: RGB = (204, 210, 218)
 BUTTON_EDGE: RGB = (120, 128, 140)
 TEXT_LIGHT: RGB = (240, 240, 236)
+HOUSING: RGB = (22, 24, 28)  # the light strip's dark housing: lights glow on it
+SWATCH_EDGE: RGB = (96, 104, 116)
 
 MARGIN = 12
 BANNER_H = 56
@@ -69,6 +81,11 @@ SIDE_MIN_W = 190  # the sensor column
 PANEL_H = 300  # the sensor panel: title, four readings, the key hint
 _SIDE_KEYS = ("view.line_left", "view.line_right", "view.no_echo", "view.show_hint",
               "view.hide_hint", "view.light", "view.line_not_dark")
+SWATCH_MIN = 24  # px: a light's colour can be told at a glance
+SWATCH_MAX = 44
+SWATCH_GAP = 8
+WORD_MS = 500  # the banner shows each state's word at least this long
+MAX_PENDING = 6  # states waiting for the banner; more are dropped, oldest first
 
 # The firmware's floor (firmware/dk_guard.py): never more than 3 flashes in any second, and
 # changes to or from saturated red are held much longer (WCAG 2.3.1 red flash rule).
@@ -196,6 +213,7 @@ class SimView:
         lang: str | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        lights: int = 6,
     ) -> None:
         if isinstance(profile, str):
             if profile not in PROFILES:
@@ -211,6 +229,11 @@ class SimView:
         self._hold = _hold_ms(profile)
         self._lights: list[_Steady] = []
         self._banner = _Steady(self._hold, profile.fade_ms, follow=False)  # one word at a time
+        self._word: str | None = None  # the state the banner shows
+        self._word_t0 = 0.0  # ms: when its word appeared
+        self._colour_t0 = -math.inf  # ms: when the banner's colour last changed
+        self._pending: deque[str] = deque()  # states still to show, in order
+        self.states: list[tuple[float, str]] = []  # (clock seconds, state) as the banner showed
         self._text_cache: dict[tuple[str, int, RGB], pygame.Surface] = {}
         self._mouse_down: str | None = None  # which on-screen button the mouse holds
 
@@ -220,6 +243,7 @@ class SimView:
         self._font_big = pygame.font.Font(None, 40)
         self._font = pygame.font.Font(None, 24)
         self._font_small = pygame.font.Font(None, 20)
+        self._font_tiny = pygame.font.Font(None, 16)  # a long zone name in a small zone
 
         # fixed places: banner on top, table left, sensor column right, buttons at the
         # bottom; showing the sensors never covers the table or the robot
@@ -229,11 +253,14 @@ class SimView:
         self.scale = float(scale)
         ww, wh = round(width * self.scale), round(height * self.scale)
         side_w = max(SIDE_MIN_W, max(self._font.size(self._t(k))[0] for k in _SIDE_KEYS) + 28)
+        strip_h = self._strip_height(max(1, lights), side_w)
         win_w = max(MARGIN + ww + MARGIN + side_w + MARGIN, MIN_WINDOW_W)
-        win_h = BANNER_H + MARGIN + max(wh, PANEL_H) + MARGIN + BAR_H
+        win_h = BANNER_H + MARGIN + max(wh, PANEL_H + MARGIN + strip_h) + MARGIN + BAR_H
         self.size = (win_w, win_h)
         self.world_rect = pygame.Rect(MARGIN, BANNER_H + MARGIN, ww, wh)
         self.panel_rect = pygame.Rect(win_w - MARGIN - side_w, BANNER_H + MARGIN, side_w, PANEL_H)
+        self.strip_rect = pygame.Rect(self.panel_rect.x, self.panel_rect.bottom + MARGIN,
+                                      side_w, strip_h)
         self.banner_rect = pygame.Rect(0, 0, win_w, BANNER_H)
         bar_top = win_h - BAR_H
         self.buttons = {
@@ -277,6 +304,36 @@ class SimView:
         b = self.body
         return float(b.length_mm), float(b.width_mm), float(b.front_mm)
 
+    # -- the light strip -------------------------------------------------------------------
+    def _strip_grid(self, n: int, width: int) -> tuple[int, int, int]:
+        """(per row, rows, swatch size) for n lights in a strip `width` px wide: balanced
+        rows, as few as give the largest swatches (at least SWATCH_MIN, at most SWATCH_MAX)."""
+        inner = width - 2 * SWATCH_GAP
+        best = (n, 1, SWATCH_MIN)
+        for rows in range(1, n + 1):
+            per_row = math.ceil(n / rows)
+            size = min(SWATCH_MAX, (inner - SWATCH_GAP * (per_row - 1)) // per_row)
+            if size > best[2]:
+                best = (per_row, rows, size)
+            if size >= SWATCH_MAX:
+                break
+        return best
+
+    def _strip_height(self, n: int, width: int) -> int:
+        _, rows, size = self._strip_grid(n, width)
+        title = self._font_small.get_height()
+        return SWATCH_GAP + title + SWATCH_GAP + rows * (size + SWATCH_GAP) + SWATCH_GAP
+
+    def swatches(self, n: int) -> list[pygame.Rect]:
+        """Where the strip draws the robot's `n` lights: light 1 first, left to right, then
+        the next row."""
+        r = self.strip_rect
+        per_row, _, size = self._strip_grid(max(1, n), r.width)
+        top = r.y + SWATCH_GAP + self._font_small.get_height() + SWATCH_GAP
+        return [pygame.Rect(r.x + SWATCH_GAP + (i % per_row) * (size + SWATCH_GAP),
+                            top + (i // per_row) * (size + SWATCH_GAP), size, size)
+                for i in range(n)]
+
     # -- text ------------------------------------------------------------------------------
     def _t(self, key: str, **fields: object) -> str:
         text = catalog(self.lang).get(key) or catalog("en")[key]
@@ -291,6 +348,18 @@ class SimView:
                 self._text_cache.clear()
             surf = self._text_cache[key] = font.render(text, True, colour)
         return surf
+
+    @staticmethod
+    def _wrap(text: str, font: pygame.font.Font, width: float) -> list[str]:
+        """`text` in lines no wider than `width` where its words allow (a zone's name stays
+        inside the zone, off the walls around it)."""
+        rows: list[str] = []
+        for word in text.split():
+            if rows and font.size(f"{rows[-1]} {word}")[0] <= width:
+                rows[-1] = f"{rows[-1]} {word}"
+            else:
+                rows.append(word)
+        return rows
 
     # -- the static world, drawn once ------------------------------------------------------
     def _render_static(self) -> pygame.Surface:
@@ -316,12 +385,27 @@ class SimView:
                 pygame.draw.line(surf, WALL, pts[0], pts[1], max(2, round(10 * self.scale)))
         for zone in zones:  # names last, so a line never hides them
             name = str(getattr(zone, "name", "") or "")
+            name = zone_label(name, self.lang) if name else ""
             if name and zone.polygon:
                 xs = [self._to_screen(x, y) for x, y in zone.polygon]
                 left = min(p[0] for p in xs) + 6
                 top = min(p[1] for p in xs) + 4
-                surf.blit(self._text(name, self._font_small, ZONE_TEXT), (left, top))
+                room = max(p[0] for p in xs) - left - 4
+                # rows of words; a smaller type when a word is wider than the zone
+                font = self._font_small
+                rows = self._wrap(name, font, room)
+                if max(font.size(r)[0] for r in rows) > room:
+                    font = self._font_tiny
+                    rows = self._wrap(name, font, room)
+                for row in rows:
+                    label = self._text(row, font, ZONE_TEXT)
+                    surf.blit(label, (left, top))
+                    top += label.get_height()
         surf.set_clip(None)
+        strip = self.strip_rect
+        pygame.draw.rect(surf, HOUSING, strip, border_radius=6)
+        title = self._text(self._t("view.lights"), self._font_small, TEXT_LIGHT)
+        surf.blit(title, (strip.x + SWATCH_GAP, strip.y + SWATCH_GAP))
         # the bottom bar never changes: the two buttons and the key hint
         bar = pygame.Rect(0, self.size[1] - BAR_H, self.size[0], BAR_H)
         pygame.draw.rect(surf, BAR, bar)
@@ -352,30 +436,97 @@ class SimView:
             for p in pts:
                 pygame.draw.circle(surf, LINE, p, half)
 
-    # -- per frame -----------------------------------------------------------------------
-    def draw(self, pose: Any, board: Any, state: str, sensors: Any = None) -> None:
-        """Draw one frame and show it: the world, the robot at `pose` with `board`'s lights,
-        the banner for `state` and, when switched on, the `sensors` panel (default: the
-        board's own sensors)."""
+    # -- the banner's states ---------------------------------------------------------------
+    def show_state(self, state: str) -> None:
+        """Have the banner show `state` after the states before it (none is skipped)."""
         if state not in _STATE_COLOUR:
             raise ValueError(f"unknown state {state!r}: use one of {list(_STATE_COLOUR)}")
+        if state == (self._pending[-1] if self._pending else self._word):
+            return
+        self._pending.append(state)
+        while len(self._pending) > MAX_PENDING:  # far behind: keep the latest states
+            self._pending.popleft()
+
+    @property
+    def state(self) -> str | None:
+        """The state the banner shows now."""
+        return self._word
+
+    @property
+    def settled(self) -> bool:
+        """True when the banner shows the last state it was given, its colour steady."""
+        return self._word is not None and not self._pending and not self._banner.fading
+
+    @property
+    def dwell(self) -> float:
+        """Seconds a state's colour stays before the next may replace it (the hold)."""
+        return self._hold / 1000
+
+    def _advance(self, now_ms: float) -> None:
+        # at most one new word a frame, so every word is drawn at least once
+        if not self._pending:
+            return
+        nxt, word = self._pending[0], self._word
+        if word is not None:
+            recolour = _STATE_COLOUR[nxt] != _STATE_COLOUR[word]
+            if now_ms - self._word_t0 < WORD_MS or (
+                    recolour and now_ms - self._colour_t0 < self._hold):
+                return
+            if recolour:
+                self._colour_t0 = now_ms
+        self._pending.popleft()
+        self._word, self._word_t0 = nxt, now_ms
+        self.states.append((round(now_ms / 1000, 4), nxt))
+
+    # -- per frame -----------------------------------------------------------------------
+    def draw(self, pose: Any, board: Any, state: str | None = None, sensors: Any = None
+             ) -> None:
+        """Draw one frame and show it: the world, the robot at `pose` with `board`'s lights
+        (on the robot and in the strip), the banner and, when switched on, the `sensors`
+        panel (default: the board's own sensors). A `state` is queued as `show_state` does;
+        with none ever given the banner shows "ready"."""
+        if state is not None:
+            self.show_state(state)
+        elif self._word is None and not self._pending:
+            self.show_state("ready")
         now_ms = self.clock() * 1000.0
         screen = self.screen
         screen.blit(self._static, (0, 0))
         if sensors is None:
             sensors = getattr(board, "sensors", None)
+        shown = self._light_colours(list(getattr(board, "lights", ()) or ()), now_ms)
         screen.set_clip(self.world_rect)
-        self._draw_robot(screen, pose, list(getattr(board, "lights", ()) or ()), now_ms)
+        self._draw_robot(screen, pose, shown)
         if self.show_sensors and sensors is not None:
             self._draw_sensor_marks(screen, pose, sensors)
         screen.set_clip(None)
-        self._draw_banner(screen, state, now_ms)
+        self._draw_strip(screen, shown)
+        self._advance(now_ms)
+        self._draw_banner(screen, now_ms)
         self._draw_panel(screen, sensors if self.show_sensors else None)
         pygame.display.flip()
 
-    def _draw_robot(
-        self, screen: pygame.Surface, pose: Any, lights: list[Any], now_ms: float
-    ) -> None:
+    def _light_colours(self, lights: list[Any], now_ms: float) -> list[RGB]:
+        # each light through the profile's cap and the steady/fade guard, once a frame:
+        # the robot's spots and the strip show the same colours
+        while len(self._lights) < len(lights):
+            self._lights.append(_Steady(self._hold, self.profile.fade_ms))
+        del self._lights[len(lights):]
+        cap = self.profile.brightness_cap
+        return [steady.update(capped(rgb, cap), now_ms)
+                for steady, rgb in zip(self._lights, lights, strict=True)]
+
+    def _draw_strip(self, screen: pygame.Surface, shown: list[RGB]) -> None:
+        for i, (rect, colour) in enumerate(zip(self.swatches(len(shown)), shown, strict=True)):
+            lit = max(colour) > 0
+            pygame.draw.rect(screen, colour if lit else LIGHT_OFF, rect, border_radius=4)
+            pygame.draw.rect(screen, SWATCH_EDGE, rect, 1, border_radius=4)
+            number = self._text(str(i + 1), self._font_small,
+                                TEXT if lit and _contrast(TEXT, colour) > _contrast(
+                                    TEXT_LIGHT, colour) else TEXT_LIGHT)
+            screen.blit(number, number.get_rect(center=rect.center))
+
+    def _draw_robot(self, screen: pygame.Surface, pose: Any, shown: list[RGB]) -> None:
         length, width, front = self._body_dims()
         rear = front - length
         hw = width / 2
@@ -390,20 +541,13 @@ class SimView:
                  for bx, by in ((tip, 0.0), (base, hw * 0.6), (base, -hw * 0.6))]
         pygame.draw.polygon(screen, FRONT, wedge)
 
-        while len(self._lights) < len(lights):
-            self._lights.append(_Steady(self._hold, self.profile.fade_ms))
-        del self._lights[len(lights):]
-        spots = self.light_spots(pose, len(lights))
+        spots = self.light_spots(pose, len(shown))
         if not spots:
             return
-        gap = width * 0.8 / max(1, len(lights) - 1) * self.scale
+        gap = width * 0.8 / max(1, len(shown) - 1) * self.scale
         radius = max(3.0, min(gap * 0.42, width * self.scale * 0.12))
-        for steady, spot, rgb in zip(self._lights, spots, lights, strict=True):
-            shown = steady.update(capped(rgb, self.profile.brightness_cap), now_ms)
-            if max(shown) == 0:
-                pygame.draw.circle(screen, LIGHT_OFF, spot, radius)
-            else:
-                pygame.draw.circle(screen, shown, spot, radius)
+        for spot, colour in zip(spots, shown, strict=True):
+            pygame.draw.circle(screen, colour if max(colour) else LIGHT_OFF, spot, radius)
 
     def _draw_sensor_marks(self, screen: pygame.Surface, pose: Any, sensors: Any) -> None:
         # where the robot senses: line sensors as small squares (filled when dark), the
@@ -426,10 +570,10 @@ class SimView:
             end = self.robot_to_screen(pose, at[0] + float(dist), at[1])
             pygame.draw.line(screen, SONAR_RAY, start, end, 1)
 
-    def _draw_banner(self, screen: pygame.Surface, state: str, now_ms: float) -> None:
-        want = capped(_STATE_COLOUR[state], self.profile.brightness_cap)
-        colour = self._banner.update(want, now_ms, state)
-        shown_state = self._banner.tag  # the word follows the colour, never runs ahead
+    def _draw_banner(self, screen: pygame.Surface, now_ms: float) -> None:
+        shown_state = self._word or "ready"
+        want = capped(_STATE_COLOUR[shown_state], self.profile.brightness_cap)
+        colour = self._banner.update(want, now_ms, shown_state)  # the word and colour together
         pygame.draw.rect(screen, colour, self.banner_rect)
         target = self._banner.to
         ink = TEXT_LIGHT if _contrast(TEXT_LIGHT, target) >= _contrast(TEXT, target) else TEXT

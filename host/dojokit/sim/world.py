@@ -24,7 +24,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from dojokit.i18n import language, t
+from dojokit.i18n import catalog, language, t
 
 __all__ = [
     "FORMAT",
@@ -40,6 +40,7 @@ __all__ = [
     "point_in_polygon",
     "ray_segment",
     "segments_intersect",
+    "zone_label",
 ]
 
 WORLDS_DIR = Path(__file__).parent / "worlds"
@@ -80,6 +81,13 @@ class Line:
 class Zone:
     name: str  # "parking", "finish", ...: what checks and the view refer to
     polygon: Polygon
+
+
+def zone_label(name: str, lang: str | None = None) -> str:
+    """What the window writes on a zone: catalog `world.zone.<name>` in `lang` (default:
+    the current language); a zone the catalog does not know shows its own name."""
+    key = f"world.zone.{name}"
+    return catalog(lang or language()).get(key) or catalog("en").get(key) or name
 
 
 # -- geometry ------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import Any
 from dojokit.i18n import text
 from dojokit.link import Link, LinkError
 from dojokit.link.sim_transport import SimTransport
-from dojokit.robot import Robot
+from dojokit.robot import Robot, session
 from dojokit.scratch import cast
 from dojokit.scratch.project import load_project
 from dojokit.scratch.robot_blocks import IMAGES, image_bits
@@ -77,9 +77,14 @@ def _text(key: str, lang: str | None, fields: dict[str, Any]) -> str:
 
 # -- running ------------------------------------------------------------------------------
 async def _run(data: dict[str, Any], world: Any, profile: str, seconds: float,
-               seed: int, kit: str | None = None) -> Trace:
+               seed: int, kit: str | None = None,
+               verdict: Callable[[Trace], str] | None = None) -> Trace:
     """Run on the simulated kit in `world` (virtual time), or, with `kit`, on that real
-    robot in real time (its trace then has no poses, touches or shown lights)."""
+    robot in real time (its trace then has no poses, touches or shown lights).
+
+    The robot shows the states of every run (dojokit.robot.session): ready, running, and at
+    the end `verdict(trace)` ("finished" or "not_yet", judged on the run's trace), or without
+    one how the run ended. That final state is the trace's last "state" event."""
     loop = asyncio.get_running_loop()
     if kit is None:
         transport: Any = SimTransport(label="sim", world=world, seed=seed)
@@ -96,28 +101,35 @@ async def _run(data: dict[str, Any], world: Any, profile: str, seconds: float,
                      "text": cast.to_string(message)})
 
     how = "done"
+    sim = getattr(transport, "kit", None)
+
+    def trace() -> Trace:
+        origin = loop.time() - robot.trace.clock()  # one time line: the robot's trace
+        events = says + [{"t": e.t, "kind": e.kind, **e.data} for e in robot.trace.events]
+        if sim is not None:
+            events += sim.trace_events(origin)
+        events.sort(key=lambda e: (e["t"], e["kind"]))
+        return {"end": how, "duration": end, "events": events, "simulated": sim is not None}
+
     try:
         await robot.set_profile(profile)
         await bridge.start()
+        await session.ready(robot)
         rt = Runtime(data, on_say=on_say, robot=bridge, clock=lambda: loop.time() * 1000,
                      virtual=kit is None, seed=seed)
-        rt.green_flag()
-        how = await rt.run_async(seconds)
+        how = await session.run(robot, rt, seconds)
     except LinkError:
         how = "failed"
     finally:
         with contextlib.suppress(LinkError):
             await bridge.stop()
-        sim = getattr(transport, "kit", None)
-        origin = loop.time() - robot.trace.clock()  # one time line: the robot's trace
         end = round(robot.trace.clock(), 4)
+        if how != "failed":
+            # the verdict is judged before it is shown; showing it adds nothing a check reads
+            await session.end(robot, verdict(trace()) if verdict else session.end_state(how))
         with contextlib.suppress(LinkError):
             await robot.close()
-    events = says + [{"t": e.t, "kind": e.kind, **e.data} for e in robot.trace.events]
-    if sim is not None:
-        events += sim.trace_events(origin)
-    events.sort(key=lambda e: (e["t"], e["kind"]))
-    return {"end": how, "duration": end, "events": events, "simulated": sim is not None}
+    return trace()
 
 
 def run_program(program: str | Path, world: Any, profile: str = "calm",
@@ -384,10 +396,14 @@ def grade(box: Box, exercise: Exercise, program: str | Path, lang: str | None = 
     """Grade on the simulated kit (virtual time: the same verdict every run), or with
     `kit` (e.g. "serial:/dev/ttyACM0") on a real robot in real time."""
     project = load_project(program)
+
+    def verdict(trace: Trace) -> str:  # shown on the robot at the end of the run
+        return judge(box, exercise, project.data, trace, lang).verdict
+
     if kit is None:
         trace = vloop.run(_run(project.data, box.world_path(), box.profile,
-                               exercise.time_limit, seed))
+                               exercise.time_limit, seed, verdict=verdict))
     else:
         trace = asyncio.run(_run(project.data, None, box.profile, exercise.time_limit, seed,
-                                 kit))
+                                 kit, verdict))
     return judge(box, exercise, project.data, trace, lang), trace

@@ -28,6 +28,7 @@ from pathlib import Path
 from dojokit.feedback import STATES, capped
 from dojokit.i18n import LANGUAGES, catalog
 from dojokit.robot.profiles import PROFILES, SensoryProfile
+from dojokit.typeset import tie
 
 RGB = tuple[int, int, int]
 
@@ -50,8 +51,9 @@ def hold_ms(profile: SensoryProfile) -> int:
 
 
 def _h(text: str) -> str:
-    """Text for an element's content (attributes use `escape` with quotes)."""
-    return escape(text, quote=False)
+    """Text for an element's content, tied where a line must not break (attributes use
+    `escape` with quotes)."""
+    return escape(tie(text), quote=False)
 
 
 def _text(lang: str, key: str, **fields: object) -> str:
@@ -99,47 +101,51 @@ def _sign(bits: int, label: str) -> str:
 
 
 _CSS = """
-@page { size: A4 portrait; margin: 12mm; }
+@page { size: A4 portrait; margin: 11mm 12mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body {
   margin: 0 auto; max-width: 186mm; padding: 6mm 0; background: #ffffff; color: #242830;
-  font-family: Verdana, "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 12pt;
-  line-height: 1.35;
+  font-family: Verdana, "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 11pt;
+  line-height: 1.3;
 }
-header { border-bottom: 0.6mm solid #242830; padding-bottom: 3mm; margin-bottom: 4mm; }
-h1 { font-size: 22pt; margin: 0 0 1.5mm 0; }
-.intro { margin: 0; font-size: 12pt; }
-.profile { margin: 2mm 0 0 0; font-size: 13pt; font-weight: bold; }
+header { border-bottom: 0.6mm solid #242830; padding-bottom: 2mm; margin-bottom: 1mm; }
+h1 { font-size: 20pt; margin: 0 0 1mm 0; }
+.intro { margin: 0; font-size: 11pt; }
+.profile { margin: 1.5mm 0 0 0; font-size: 12pt; font-weight: bold; }
 table { width: 100%; border-collapse: collapse; }
 th {
-  text-align: left; font-size: 10pt; font-weight: normal; color: #4a505a;
-  border-bottom: 0.3mm solid #8a909a; padding: 1.5mm 2mm;
+  text-align: left; font-size: 9.5pt; font-weight: normal; color: #4a505a;
+  border-bottom: 0.3mm solid #8a909a; padding: 1mm 2mm; line-height: 1.2;
 }
-td { border-bottom: 0.3mm solid #c8ccd2; padding: 2.5mm 2mm; vertical-align: middle; }
+td { border-bottom: 0.3mm solid #c8ccd2; padding: 1.2mm 2mm; vertical-align: middle; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .light {
-  width: 17mm; height: 17mm; border-radius: 50%; border: 0.4mm solid #8a909a;
+  width: 12mm; height: 12mm; border-radius: 50%; border: 0.4mm solid #8a909a;
   margin: 0 auto;
 }
 .sign {
-  display: grid; grid-template-columns: repeat(5, 3.2mm); grid-template-rows: repeat(5, 3.2mm);
-  gap: 0.6mm; width: max-content; padding: 1.2mm; border: 0.3mm solid #c8ccd2;
+  display: grid; grid-template-columns: repeat(5, 2.1mm); grid-template-rows: repeat(5, 2.1mm);
+  gap: 0.4mm; width: max-content; padding: 0.8mm; border: 0.3mm solid #c8ccd2;
   border-radius: 1mm;
 }
 .sign span { display: block; background: #eceef1; border-radius: 0.4mm; }
 .sign span.on { background: #242830; }
-.word { font-size: 16pt; font-weight: bold; white-space: nowrap; }
-.meaning { font-size: 12pt; }
-.c-light { width: 24mm; text-align: center; }
-.c-sign { width: 22mm; }
-.c-word { width: 42mm; }
-section.about { margin-top: 4mm; }
-h2 { font-size: 13pt; margin: 0 0 1.5mm 0; }
-ul { margin: 0; padding-left: 6mm; }
-li { margin: 0.8mm 0; }
-footer { margin-top: 4mm; font-size: 10.5pt; color: #3a404a; }
-footer p { margin: 1mm 0; }
+.word { font-size: 15pt; font-weight: bold; }
+.meaning { font-size: 11pt; }
+.c-light { width: 22mm; text-align: center; }
+.c-sign { width: 18mm; }
+.c-word { width: 40mm; }
+/* what the profile does beside the notes: two columns keep the card on one page */
+footer {
+  display: grid; grid-template-columns: 1fr 1fr; gap: 6mm; margin-top: 3mm;
+  break-inside: avoid;
+}
+h2 { font-size: 12pt; margin: 0 0 1mm 0; }
+ul { margin: 0; padding-left: 4.5mm; font-size: 10.5pt; }
+li { margin: 0.6mm 0; }
+.notes { font-size: 10pt; color: #3a404a; }
+.notes p { margin: 0 0 1.2mm 0; }
 @media print { body { max-width: none; padding: 0; } }
 """
 
@@ -195,9 +201,11 @@ def legend_html(profile: str, lang: str) -> str:
         "</header>\n<main>\n"
         f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) +
         "\n</tbody>\n</table>\n"
+        "</main>\n<footer>\n"
         f'<section class="about">\n<h2>{_h(_text(lang, "legend.about", profile=name))}</h2>'
-        f"\n<ul>{about}</ul>\n</section>\n</main>\n"
-        f"<footer>\n{notes}\n</footer>\n</body>\n</html>\n"
+        f"\n<ul>{about}</ul>\n</section>\n"
+        f'<section class="notes">\n<h2>{_h(_text(lang, "legend.notes"))}</h2>\n{notes}\n'
+        "</section>\n</footer>\n</body>\n</html>\n"
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dojokit.themebox import progress as progress_mod
-from dojokit.themebox.progress import Progress, ProgressError
+from dojokit.themebox.progress import SCHEMA_VERSION, Progress, ProgressError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +51,7 @@ def test_the_file_is_wal_with_full_sync(tmp_path):
     with Progress(tmp_path / "p.sqlite3") as p:
         assert p._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert p._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert p._db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert p._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
 
 
 def test_bad_values_write_nothing(tmp_path):
@@ -64,23 +64,23 @@ def test_bad_values_write_nothing(tmp_path):
         assert p.record("ann", "b", "e", "finished") == 1  # no transaction left open
 
 
-def test_default_place_is_the_user_data_directory(tmp_path, monkeypatch):
-    monkeypatch.setattr(sys, "platform", "linux")
+def test_default_place_is_the_user_data_directory_platformdirs_finds(tmp_path, monkeypatch):
+    import platformdirs
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert progress_mod.default_path() == tmp_path / "xdg" / "dojokit" / "progress.sqlite3"
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    assert progress_mod.data_dir() == Path(platformdirs.user_data_dir("dojokit",
+                                                                      appauthor=False))
+    assert progress_mod.default_path() == progress_mod.data_dir() / "progress.sqlite3"
+    if sys.platform.startswith("linux"):  # where the XDG variables are the system's way
+        assert progress_mod.data_dir() == tmp_path / "xdg" / "dojokit"
+        monkeypatch.setenv("XDG_DATA_HOME", "")
+        assert progress_mod.data_dir() == tmp_path / "home" / ".local" / "share" / "dojokit"
     with Progress() as p:
-        assert p.path == tmp_path / "xdg" / "dojokit" / "progress.sqlite3"
+        assert p.path == progress_mod.default_path()
         p.record("ann", "b", "e", "finished")
     assert p.path.is_file()
-    monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert progress_mod.data_dir() == tmp_path / "home" / ".local" / "share" / "dojokit"
-    monkeypatch.setattr(sys, "platform", "darwin")
-    assert progress_mod.data_dir() == (tmp_path / "home" / "Library" / "Application Support"
-                                       / "dojokit")
-    monkeypatch.setattr(sys, "platform", "win32")
-    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
-    assert progress_mod.data_dir() == tmp_path / "local" / "dojokit"
 
 
 def test_a_file_that_is_not_a_database_is_explained(tmp_path):
@@ -98,6 +98,95 @@ def test_a_newer_file_is_refused(tmp_path):
     db.close()
     with pytest.raises(ProgressError, match="newer dojokit"):
         Progress(path)
+
+
+# the schema dojokit 1 made (user_version 1), as it made it: a file kept by it must open
+OLD_SCHEMA_1 = """
+PRAGMA journal_mode = WAL;
+CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    learner TEXT NOT NULL,
+    box TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('not_yet', 'finished')),
+    reasons TEXT NOT NULL DEFAULT '[]',
+    trace_hash TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX attempts_by_learner ON attempts (learner, box, exercise);
+INSERT INTO attempts (learner, box, exercise, verdict, reasons, trace_hash, at) VALUES
+ ('ann', 'traffic_light', 'green-light', 'not_yet',
+  '["themebox.feedback.light_shown.too_short"]', 'h1', '2026-01-05T09:30:00.000+00:00'),
+ ('ann', 'traffic_light', 'green-light', 'finished', '[]', 'h2',
+  '2026-01-05T09:31:00.000+00:00');
+PRAGMA user_version = 1;
+"""
+
+
+def make_old_file(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.executescript(OLD_SCHEMA_1)
+    db.close()
+
+
+def test_a_file_kept_by_the_first_schema_is_migrated_in_place(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    make_old_file(path)
+    with Progress(path) as p:
+        old = p.attempts()
+        assert [(a.id, a.verdict, a.reasons, a.trace_hash) for a in old] == [
+            (1, "not_yet", ["themebox.feedback.light_shown.too_short"], "h1"),
+            (2, "finished", [], "h2")]
+        assert all(a.failures is None for a in old)  # not kept then: not made up now
+        fields = {"colour": "green", "seconds": 0.5, "want": 2.0}
+        i = p.record("ann", "traffic_light", "green-light", "not_yet",
+                     ["themebox.feedback.light_shown.too_short"], "h3",
+                     failures=[("themebox.feedback.light_shown.too_short", fields)])
+        assert i == 3
+    with Progress(path) as p:  # again: the migration is done once, the rows stay
+        assert p._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert [a.id for a in p.attempts()] == [1, 2, 3]
+        assert p.attempts()[2].failures == [("themebox.feedback.light_shown.too_short",
+                                             fields)]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    db.close()
+
+
+def test_the_overview_has_the_best_verdict_the_count_and_the_latest_attempt(tmp_path):
+    with Progress(tmp_path / "p.sqlite3") as p:
+        p.record("bo", "b", "one", "not_yet", failures=[("k.first", {})])
+        p.record("bo", "b", "one", "finished", failures=[])
+        p.record("bo", "b", "one", "not_yet", failures=[("k.again", {"n": 1})])
+        p.record("ann", "b", "two", "not_yet", at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+        p.record("ann", "b", "two", "not_yet", at=datetime(2026, 1, 4, 9, 0, tzinfo=UTC))
+        states = p.overview()
+        assert [(s.learner, s.exercise, s.best, s.count) for s in states] == [
+            ("ann", "two", "not_yet", 2), ("bo", "one", "finished", 3)]
+        assert states[0].latest.at == datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # by time
+        assert states[1].latest.failures == [("k.again", {"n": 1})]
+        assert [s.learner for s in p.overview("bo")] == ["bo"]
+
+
+def test_a_folder_in_place_of_the_file_is_explained(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    path.mkdir()
+    with pytest.raises(ProgressError, match="it is a folder") as caught:
+        Progress(path)
+    assert caught.value.path == path and "folder" in caught.value.why
+
+
+def test_a_damaged_file_is_explained_when_it_is_read(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    with Progress(path) as p:
+        for n in range(300):
+            p.record("ann", "b", f"e{n}", "not_yet", [{"pad": "x" * 200}])
+        p._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"\xff" * (len(data) - 4096)  # every page after the first
+    path.write_bytes(bytes(data))
+    with pytest.raises(ProgressError, match=r"damaged|not a progress file"), Progress(path) as p:
+        p.attempts()
 
 
 # -- a writer killed at random moments -------------------------------------------------------
@@ -124,12 +213,23 @@ def _kill_writer(path: Path, delay: float, wait_ready: bool) -> dict[int, int]:
     reported as committed, with their n."""
     child = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(ROOT / "host")],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if wait_ready:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "ready"
-    time.sleep(delay)
-    os.kill(child.pid, signal.SIGKILL)
-    out, err = child.communicate(timeout=30)
+    assert child.stdout is not None and child.stderr is not None
+    try:
+        if wait_ready:
+            assert child.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        os.kill(child.pid, signal.SIGKILL)
+        # read the rest through the same buffered reader that read "ready": communicate()
+        # reads the pipe underneath it and loses lines readline() had already buffered.
+        # Both pipes reach their end: the writer is dead and its children are none.
+        out = child.stdout.read()
+        err = child.stderr.read()
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.stdout.close()
+        child.stderr.close()
     assert child.returncode == -signal.SIGKILL, err
     reported = {}
     for line in out.splitlines():
@@ -165,7 +265,8 @@ def test_a_killed_writer_loses_nothing_it_reported(tmp_path):
             # at most the one attempt committed just before the kill went unreported
             assert len(rows.keys() - before - got.keys()) <= 1
             extra = p.record("teacher", "box", "check", "finished")
-            assert extra > max(rows)
+            # a writer killed before its first attempt leaves a file with no rows yet
+            assert extra > max(rows.keys() | before, default=0)
             reported[extra] = 0
             before = {*rows, extra}
     assert len(reported) > 20, "the writer never got going: the test proved nothing"

@@ -80,7 +80,7 @@ def test_box_grade_on_the_command_line_keeps_progress(tmp_path):
         "themebox.feedback.light_shown.too_short"]
     r = subprocess.run([sys.executable, "-m", "dojokit", "progress", "--learner", "Lotte"],
                        capture_output=True, text=True, env=env, timeout=60)
-    assert r.returncode == 0 and "first-steps/green-light" in r.stdout
+    assert r.returncode == 0 and "first-steps" in r.stdout and "green-light" in r.stdout
     r = subprocess.run([sys.executable, "-m", "dojokit", "box", "grade", "nope", "x",
                         str(program)], capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 2 and "first-steps" in r.stderr

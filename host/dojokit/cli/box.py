@@ -3,34 +3,47 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dojokit import data
 from dojokit.i18n import language, t
 from dojokit.link import LinkError
 from dojokit.scratch.project import ProjectError
 
 EXIT_OK, EXIT_NOT_YET, EXIT_USER = 0, 1, 2
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def boxes_dir() -> Path:
-    return Path(os.environ.get("DOJOKIT_BOXES", ROOT / "themeboxes"))
+    """DOJOKIT_BOXES, else the theme boxes dojokit ships (dojokit.data)."""
+    return _usable(data.boxes_dir)
 
 
 def lessons_dir() -> Path:
-    return Path(os.environ.get("DOJOKIT_LESSONS", ROOT / "lessons"))
+    """DOJOKIT_LESSONS, else the lesson plans dojokit ships (dojokit.data)."""
+    return _usable(data.lessons_dir)
+
+
+def _usable(find: Callable[[], Path]) -> Path:
+    # a missing or wrong folder ends any command that needs it with its one sentence
+    try:
+        return find()
+    except data.DataError as exc:
+        print(str(exc), file=sys.stderr)
+        raise SystemExit(EXIT_USER) from None
 
 
 def _load(box_id: str) -> Any:
     from dojokit.themebox.format import load_box
 
-    path = boxes_dir() / box_id
+    folder = boxes_dir()
+    path = folder / box_id
     if not (path / "box.json").is_file():
-        known = ", ".join(sorted(q.parent.name for q in boxes_dir().glob("*/box.json")))
-        raise _UserError(t("box.unknown", box=box_id, known=known or "-"))
+        known = ", ".join(data.BOXES.ids(folder))
+        raise _UserError(t("box.unknown", box=box_id, known=known) if known else
+                         t("data.boxes.none", box=box_id, path=folder))
     return load_box(path)
 
 
@@ -46,9 +59,7 @@ def cmd_box(args: Any) -> int:
             from dojokit.themebox.format import list_boxes
 
             errors: list[BoxError] = []
-            for box in list_boxes(boxes_dir(), errors):
-                print(f"{box.id:<16} {pick(box.title)}  ({len(box.exercises)} "
-                      f"{t('box.exercises')}, {box.ages[0]}-{box.ages[1]})")
+            _print_list(list_boxes(boxes_dir(), errors))
             for e in errors:
                 print(str(e), file=sys.stderr)
             return EXIT_OK
@@ -84,12 +95,6 @@ def _grade(box: Any, args: Any) -> int:
     except LinkError as exc:
         raise _UserError(str(exc)) from None
     feedback = verdict.feedback()
-    if args.learner:
-        from dojokit.themebox.progress import Progress
-
-        with Progress() as store:
-            store.record(args.learner, box.id, exercise.id, verdict.verdict,
-                         [k for k, _ in verdict.failures], verdict.trace_hash)
     if args.json:
         print(json.dumps({"box": box.id, "exercise": exercise.id, "verdict": verdict.verdict,
                           "reasons": [k for k, _ in verdict.failures], "feedback": feedback,
@@ -101,32 +106,84 @@ def _grade(box: Any, args: Any) -> int:
             print(f"- {line}")
         if verdict.unjudged:
             print(t("box.unjudged", checks=", ".join(verdict.unjudged)))
+    if args.learner:
+        _keep(args.learner, box.id, exercise.id, verdict)
+    # the verdict's code even when it could not be kept: the learner's result stands, and
+    # the sentence on stderr tells the teacher the progress file needs looking at
     return EXIT_OK if verdict.finished else EXIT_NOT_YET
+
+
+def _keep(learner: str, box_id: str, exercise_id: str, verdict: Any) -> None:
+    """Keep the attempt, with the grader's (key, fields) so `dojokit progress` can write
+    the feedback again later; a file that cannot be used is said, after the verdict."""
+    from dojokit.themebox.progress import Progress, ProgressError
+
+    try:
+        with Progress() as store:
+            store.record(learner, box_id, exercise_id, verdict.verdict,
+                         [k for k, _ in verdict.failures], verdict.trace_hash,
+                         failures=verdict.failures)
+    except ProgressError as exc:
+        print(t("progress.not_saved", path=exc.path, why=exc.why), file=sys.stderr)
+
+
+def _print_list(boxes: list[Any]) -> None:
+    """The boxes in teaching order, one row each, in aligned columns."""
+    from rich import box as frame
+    from rich.console import Console
+    from rich.table import Table
+
+    from dojokit.themebox.format import pick
+
+    table = Table(box=frame.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="")
+    for key in ("level", "box", "title", "exercises", "ages"):
+        table.add_column(t(f"box.list.{key}"), no_wrap=key != "title")
+    for b in boxes:
+        table.add_row("-" if b.level is None else str(b.level), b.id, pick(b.title),
+                      str(len(b.exercises)), f"{b.ages[0]}-{b.ages[1]}")
+    Console(highlight=False).print(table)
 
 
 def _check(box: Any) -> int:
     """Every model solution passes; every starter and wrong program does not, with exactly
-    its listed feedback."""
+    its listed feedback. A progress bar on standard error names each program as it is graded
+    (a box takes up to a minute); it stays quiet when standard error is not a terminal."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     from dojokit.themebox.grade import grade
 
-    problems = []
+    # (exercise, program, what it should do): solutions pass, starters and wrong ones do not
+    steps: list[tuple[Any, Path, Any]] = []
     for ex in box.exercises:
-        for sol in ex.solutions:
-            v, _ = grade(box, ex, sol)
-            if not v.finished:
-                problems.append(t("box.check.solution_fails", exercise=ex.id, program=sol.name,
+        steps += [(ex, sol, None) for sol in ex.solutions]
+        steps.append((ex, ex.starter, "starter"))
+        steps += [(ex, w.program, w) for w in ex.wrong]
+    problems = []
+    calm = "blue"  # rich's default bar is a bright pink-red: never red for work in progress
+    with Progress(TextColumn("{task.description}"),
+                  BarColumn(complete_style=calm, finished_style=calm, pulse_style=calm),
+                  MofNCompleteColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=len(steps))
+        for ex, program, want in steps:
+            bar.update(task, refresh=True, description=escape(
+                t("box.check.step", box=box.id, exercise=ex.id, program=program.name)))
+            v, _ = grade(box, ex, program)
+            bar.advance(task)
+            if want is None and not v.finished:
+                problems.append(t("box.check.solution_fails", exercise=ex.id,
+                                  program=program.name,
                                   reasons=", ".join(k for k, _ in v.failures)))
-        v, _ = grade(box, ex, ex.starter)
-        if v.finished:
-            problems.append(t("box.check.starter_passes", exercise=ex.id))
-        for wrong in ex.wrong:
-            v, _ = grade(box, ex, wrong.program)
-            got = {k for k, _ in v.failures}
-            if v.finished or not set(wrong.feedback_keys) <= got:
-                problems.append(t("box.check.wrong_feedback", exercise=ex.id,
-                                  program=wrong.program.name,
-                                  want=", ".join(wrong.feedback_keys),
-                                  got=", ".join(sorted(got)) or "-"))
+            elif want == "starter" and v.finished:
+                problems.append(t("box.check.starter_passes", exercise=ex.id))
+            elif want not in (None, "starter"):
+                got = {k for k, _ in v.failures}
+                if v.finished or not set(want.feedback_keys) <= got:
+                    problems.append(t("box.check.wrong_feedback", exercise=ex.id,
+                                      program=program.name,
+                                      want=", ".join(want.feedback_keys),
+                                      got=", ".join(sorted(got)) or "-"))
     for line in problems:
         print(line)
     print(t("box.check.ok", box=box.id) if not problems else
@@ -134,24 +191,19 @@ def _check(box: Any) -> int:
     return EXIT_OK if not problems else EXIT_NOT_YET
 
 
-def cmd_progress(learner: str | None) -> int:
-    from dojokit.themebox.progress import Progress
+def cmd_progress(learner: str | None, box_id: str | None = None, as_csv: bool = False) -> int:
+    from dojokit.cli.progress import cmd_progress as report
 
-    with Progress() as store:
-        rows = store.attempts(learner)
-    for r in rows:
-        print(f"{r.at}  {r.learner:<12} {r.box}/{r.exercise:<16} {t(f'box.verdict.{r.verdict}')}")
-    if not rows:
-        print(t("box.no_progress"))
-    return EXIT_OK
+    return report(learner, box_id, as_csv)
 
 
 def cmd_lesson_show(box_id: str, lang: str | None) -> int:
     lang = lang or language()
     path = lessons_dir() / f"{box_id}.{lang}.md"
     if not path.is_file():
-        known = sorted({p.name.split(".")[0] for p in lessons_dir().glob("*.md")} - {"README"})
-        print(t("box.no_lesson", box=box_id, known=", ".join(known) or "-"), file=sys.stderr)
+        known = ", ".join(data.LESSONS.ids(lessons_dir()))
+        print(t("box.no_lesson", box=box_id, known=known) if known else
+              t("data.lessons.none", box=box_id, path=lessons_dir()), file=sys.stderr)
         return EXIT_USER
     print(path.read_text(encoding="utf-8"))
     return EXIT_OK

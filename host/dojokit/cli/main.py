@@ -14,15 +14,26 @@ import statistics
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from dojokit import __version__
-from dojokit.i18n import set_language, t
+from dojokit.i18n import LANGUAGES, catalog, set_language, t
 from dojokit.link import LinkError, RobotInfo
+from dojokit.robot.profiles import PROFILES, SensoryProfile
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _Parser(argparse.ArgumentParser):
+    """Every parser, the top one and each (sub)command's, takes --lang, so it works before
+    or after the command. A subcommand's default is SUPPRESS, so it never overwrites a
+    --lang given earlier; main() has already picked the language from the raw arguments."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                          help=t("cli.help.lang"))
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         print(t("cli.usage_error", message=message), file=sys.stderr)
@@ -32,7 +43,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="dojokit", description=t("cli.description"))
     p.add_argument("--version", action="version", version=f"dojokit {__version__}")
-    p.add_argument("--lang", choices=("nl", "fr", "en"), help=t("cli.help.lang"))
+    p.set_defaults(lang=None)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     kits = sub.add_parser("kits", help=t("cli.help.kits"), description=t("cli.help.kits"))
@@ -44,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help=t("cli.help.check"), description=t("cli.help.check"))
     check.add_argument("kit", metavar="KIT", nargs="?", default="sim", help=t("cli.help.kit_arg"))
+    check.add_argument("--profile", metavar="NAME", choices=tuple(PROFILES), default="calm",
+                       help=t("cli.help.profile", profiles=", ".join(PROFILES)))
 
     run = sub.add_parser("run", help=t("run.help"), description=t("run.description"))
     run.add_argument("program", metavar="PROGRAM", help=t("run.help.program"))
@@ -53,8 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help=t("run.help.seed"))
     run.add_argument("--realtime", action="store_true", help=t("run.help.realtime"))
     run.add_argument("--view", action="store_true", help=t("run.help.view"))
+    run.add_argument("--close-after", metavar="SECONDS", type=float,
+                     help=t("state.help.close_after"))
 
     box = sub.add_parser("box", help=t("box.help"), description=t("box.help"))
+    box.set_defaults(help_of=box)  # `dojokit box` alone shows the box commands
     boxsub = box.add_subparsers(dest="box_command", metavar="BOXCOMMAND", parser_class=_Parser)
     boxsub.add_parser("list", help=t("box.help.list"), description=t("box.help.list"))
     for name in ("show", "check"):
@@ -68,19 +84,24 @@ def build_parser() -> argparse.ArgumentParser:
     gp.add_argument("--kit", metavar="KIT", help=t("box.help.kit"))
     gp.add_argument("--learner", metavar="NAME", help=t("box.help.learner"))
     gp.add_argument("--json", action="store_true", help=t("box.help.json"))
+    cp = boxsub.add_parser("cards", help=t("cards.help"), description=t("cards.help"))
+    cp.add_argument("box", metavar="BOX", help=t("box.help.box"))
+    cp.add_argument("out", metavar="OUT.html", help=t("cards.help.out"))
 
-    prog = sub.add_parser("progress", help=t("box.help.progress"),
-                          description=t("box.help.progress"))
-    prog.add_argument("--learner", metavar="NAME", help=t("box.help.learner"))
+    prog = sub.add_parser("progress", help=t("progress.help"), description=t("progress.help"))
+    prog.add_argument("--learner", metavar="NAME", help=t("progress.help.learner"))
+    prog.add_argument("--box", metavar="BOX", help=t("progress.help.box"))
+    prog.add_argument("--csv", action="store_true", help=t("progress.help.csv"))
 
     lesson = sub.add_parser("lesson", help=t("box.help.lesson"), description=t("box.help.lesson"))
+    lesson.set_defaults(help_of=lesson)
     lsub = lesson.add_subparsers(dest="lesson_command", metavar="LESSONCOMMAND",
                                  parser_class=_Parser)
     ls = lsub.add_parser("show", help=t("box.help.lesson"), description=t("box.help.lesson"))
     ls.add_argument("box", metavar="BOX", help=t("box.help.box"))
-    ls.add_argument("--lang", choices=("nl", "fr", "en"), help=t("cli.help.lang"))
 
     sim = sub.add_parser("sim", help=t("cli.help.sim"), description=t("cli.help.sim"))
+    sim.set_defaults(help_of=sim)
     simsub = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", parser_class=_Parser)
     serve = simsub.add_parser("serve", help=t("cli.help.serve"), description=t("cli.help.serve"))
     serve.add_argument("--pty", metavar="PATH", required=True, help=t("cli.help.pty"))
@@ -106,12 +127,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "ping":
             return asyncio.run(cmd_ping(args.kit, args.count))
         if args.command == "check":
-            return asyncio.run(cmd_check(args.kit))
+            return asyncio.run(cmd_check(args.kit, args.profile))
         if args.command == "run":
             from dojokit.cli.run import cmd_run
 
             return cmd_run(args.program, args.kit, args.timeout, args.trace, args.seed,
-                           args.realtime, args.view)
+                           args.realtime, args.view, args.close_after)
+        if args.command == "box" and args.box_command == "cards":
+            from dojokit.cli.cards import cmd_cards
+
+            return cmd_cards(args)
         if args.command == "box" and args.box_command:
             from dojokit.cli.box import cmd_box
 
@@ -119,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "progress":
             from dojokit.cli.box import cmd_progress
 
-            return cmd_progress(args.learner)
+            return cmd_progress(args.learner, args.box, args.csv)
         if args.command == "lesson" and args.lesson_command == "show":
             from dojokit.cli.box import cmd_lesson_show
 
@@ -132,17 +157,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
-    parser.print_help()
+    # a command group without its command (`dojokit box`): that group's commands
+    (getattr(args, "help_of", None) or parser).print_help()
     return EXIT_USER
 
 
 # -- kits ----------------------------------------------------------------------------------
 def cmd_kits(include_unknown: bool) -> int:
-    from dojokit.kits.usb import list_serial_kits
+    from dojokit.kits.usb import UNKNOWN, list_serial_kits
 
     rows = [("sim", t("kits.simulated"))]
     for k in list_serial_kits(include_unknown=include_unknown):
-        rows.append((f"serial:{k.port}", f"{k.guess} ({k.description})"))
+        guess = t("kits.unknown_device") if k.guess == UNKNOWN else k.guess
+        # pyserial says "n/a" when the device gives no description
+        about = t("kits.no_description") if k.description in ("", "n/a") else k.description
+        rows.append((f"serial:{k.port}", f"{guess} ({about})"))
     print(_table((t("kits.col.kit"), t("kits.col.what")), rows))
     if len(rows) == 1:
         print(t("kits.none_found"))
@@ -171,18 +200,25 @@ async def cmd_ping(kit: str, count: int) -> int:
 def _print_identity(info: RobotInfo) -> None:
     print(t("ping.identity", name=info.name, number=info.number,
             colour=t(f"colour.{info.colour}"), kit=info.kit))
-    print(t("ping.details", title=info.kit_title, board=info.board, firmware=info.firmware,
+    print(t("ping.details", title=_known(f"kit.title.{info.kit_name}", info.kit_title),
+            board=_known(f"board.{info.board}", info.board), firmware=info.firmware,
             protocol=info.protocol, caps=", ".join(_caps(info.caps))))
+
+
+def _known(key: str, raw: str) -> str:
+    """The translation of a name the robot sends (a board, a kit), or the name itself when
+    it is new to this host or a brand name that stays as it is."""
+    return t(key) if key in catalog("en") else raw
 
 
 def _caps(caps: int) -> list[str]:
     from dojokit.protocol import Cap
 
-    return [c.name.lower() for c in Cap if c.name and caps & c]
+    return [t(f"cap.{c.name.lower()}") for c in Cap if c.name and caps & c]
 
 
 # -- check ---------------------------------------------------------------------------------
-async def cmd_check(kit: str) -> int:
+async def cmd_check(kit: str, profile: str = "calm") -> int:
     from dojokit.protocol import Cap, Sample
     from dojokit.robot import Robot
 
@@ -193,7 +229,8 @@ async def cmd_check(kit: str) -> int:
         info = robot.info
         _print_identity(info)
         caps = info.caps
-        await robot.set_profile("calm")
+        learner = PROFILES[profile]
+        await robot.set_profile(learner)  # lights and motors as the learner will see them
         if caps & (Cap.PIXELS | Cap.LEDS):
             # one steady colour per light, in turn: a safe pattern under any profile
             await robot.light("all", (0, 0, 0))
@@ -210,8 +247,7 @@ async def cmd_check(kit: str) -> int:
             await robot.stop()
             rows.append((t("check.motors"), t("check.motors_ok")))
         if caps & Cap.TONE:
-            await robot.tone(440, 0.2)
-            rows.append((t("check.tone"), t("check.tone_ok")))
+            rows.append((t("check.tone"), await _check_tone(robot, learner)))
         s: Sample = await robot.read_sensors()
         for cap, key, value in (
             (Cap.DISTANCE, "check.distance",
@@ -236,6 +272,21 @@ async def cmd_check(kit: str) -> int:
     print(_table((t("check.col.part"), t("check.col.result")), rows))
     print(t("check.failed") if failed else t("check.passed"))
     return EXIT_CHECK_FAILED if failed else EXIT_OK
+
+
+async def _check_tone(robot: Any, learner: SensoryProfile) -> str:
+    """Play a short tone under a profile that lets sound through (the firmware mutes it
+    otherwise), then go back to the learner's profile, and say whether that one mutes it."""
+    loud = learner if learner.sound else next(p for p in PROFILES.values() if p.sound)
+    if loud is not learner:
+        await robot.set_profile(loud)
+    await robot.tone(440, 0.2)
+    await asyncio.sleep(0.2)  # the tone plays out before the profile changes again
+    if loud is learner:
+        return t("check.tone_ok")
+    await robot.set_profile(learner)
+    return t("check.tone_muted", profile=t(f"legend.profile.{learner.name}"),
+             name=learner.name)
 
 
 def _dark(v: bool | None) -> str:

@@ -3,18 +3,22 @@
 Catalogs are JSON files beside this module keyed by message id: `<lang>.json`, plus one
 `<domain>.<lang>.json` per area (for example `blocks.nl.json`), merged into one catalog.
 The language is chosen once per process: `set_language()`, else DOJOKIT_LANG, else the
-system's LANG when it is nl or fr, else English.
+system's LANG when it is nl or fr, else English. A DOJOKIT_LANG dojokit does not speak is
+named once on standard error, and English is used (not the system language: whoever set the
+variable meant to choose).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("nl", "fr", "en")
 _lang: str | None = None
+_warned = False  # the unknown DOJOKIT_LANG has been named
 
 
 @cache
@@ -37,11 +41,26 @@ def set_language(lang: str | None) -> None:
 def language() -> str:
     if _lang:
         return _lang
-    for var in ("DOJOKIT_LANG", "LC_ALL", "LANG"):
+    chosen = os.environ.get("DOJOKIT_LANG", "").strip()
+    if chosen:
+        code = chosen[:2].lower()  # "nl_BE.UTF-8" is Dutch
+        if code in LANGUAGES:
+            return code
+        _warn_unknown(chosen)
+        return "en"
+    for var in ("LC_ALL", "LANG"):
         code = os.environ.get(var, "")[:2].lower()
         if code in LANGUAGES:
             return code
     return "en"
+
+
+def _warn_unknown(value: str) -> None:
+    global _warned
+    if not _warned:
+        _warned = True
+        print(catalog("en")["i18n.unknown_language"].format(
+            value=value, known=", ".join(LANGUAGES)), file=sys.stderr)
 
 
 def text(key: str, lang: str | None = None) -> str:

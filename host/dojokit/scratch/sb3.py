@@ -92,7 +92,8 @@ def read_project(path: str | Path, known_opcodes: Collection[str]) -> ProjectFil
     checker.check(data)
     checker.raise_unknown_opcodes()
     warnings = []
-    costumes, sounds = _missing_assets(data, members)
+    # a bare project.json has no pictures by nature; only an .sb3 lacking some is news
+    costumes, sounds = _missing_assets(data, members) if members is not None else (0, 0)
     if costumes or sounds:
         warnings.append(t("project.missing_assets", costumes=costumes, sounds=sounds))
     return ProjectFile(data=data, warnings=warnings, name=path.stem)
@@ -576,9 +577,8 @@ def _children(blocks: dict[str, Any], block_id: str) -> Iterator[tuple[str, str]
 # --- assets ---------------------------------------------------------------------------------
 
 
-def _missing_assets(data: dict[str, Any], members: set[str] | None) -> tuple[int, int]:
-    """How many costume and sound files the zip lacks (all of them for a bare project.json)."""
-    names = members or set()
+def _missing_assets(data: dict[str, Any], names: set[str]) -> tuple[int, int]:
+    """How many costume and sound files the zip (its member `names`) lacks."""
     # scratch-vm also finds assets inside one top folder
     nested = {n.split("/", 1)[1] for n in names if n.count("/") == 1}
 

@@ -63,6 +63,7 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")  # box and exercise ids: fo
 MAX_SHORT_TEXT = 120  # characters: "one short sentence" on a card, a step
 MAX_STEPS = 9  # a structured work system keeps the count small enough to see at once
 AGE_LOW, AGE_HIGH = 4, 99
+LEVEL_HIGH = 99  # a box's level: its place in the teaching order, 1 first
 TIME_LIMIT_MAX = 600.0  # robot seconds; the simulator runs faster than real time
 MM_MAX = 100_000.0
 SECONDS_MAX = TIME_LIMIT_MAX
@@ -376,6 +377,7 @@ class Box:
     world: str  # a shipped world's name, or a path inside the box
     zone_names: dict[str, Text]
     exercises: tuple[Exercise, ...]
+    level: int | None = None  # the place in the teaching order, 1 first; None: after all
 
     @property
     def parts(self) -> Cap:
@@ -700,7 +702,7 @@ class _Reader:
         o = self.obj(top, part, 1,
                      ("format", "title", "intro", "hardware", "ages", "sensory", "profile",
                       "world", "exercises"),
-                     ("materials", "zone_names"))
+                     ("materials", "zone_names", "level"))
         v, p, line = self.get(o, "format", part)
         if v != FORMAT or isinstance(v, bool):
             raise self.fail(line, "format", value=json.dumps(v), known=FORMAT)
@@ -721,6 +723,9 @@ class _Reader:
             raise self.fail(line, "ages", part=p, low=low, high=high)
         sensory = self.texts(*self.get(o, "sensory", part))
         profile = self.choice(*self.get(o, "profile", part), PROFILES)
+        level = None
+        if "level" in o:
+            level = int(self.number(*self.get(o, "level", part), 1, LEVEL_HIGH, whole=True))
         world = self.world(*self.get(o, "world", part))
         zone_names: dict[str, Text] = {}
         if "zone_names" in o:
@@ -735,7 +740,7 @@ class _Reader:
         following = [ex.id for ex in exs[1:]] + [None]
         exs = [replace(ex, next_exercise=nxt) for ex, nxt in zip(exs, following, strict=True)]
         return Box(box_id, self.folder, title, intro, hardware, materials, (low, high),
-                   sensory, profile, world, zone_names, tuple(exs))
+                   sensory, profile, world, zone_names, tuple(exs), level)
 
     def world(self, v: Any, part: str, line: int) -> str:
         from dojokit.sim.world import WorldError, list_worlds, load_world
@@ -868,10 +873,15 @@ def load_box(path: str | Path) -> Box:
 
 
 def list_boxes(root: str | Path, errors: list[BoxError] | None = None) -> list[Box]:
-    """Every box under `root` (each folder with a box.json), sorted by id. A broken box
-    raises BoxError, unless `errors` is given: then it is added there and skipped."""
+    """Every box under `root` (each folder with a box.json), in teaching order (by level;
+    boxes without one last; then by id). A broken box raises BoxError, unless `errors` is
+    given: then it is added there and skipped."""
     boxes = []
-    for folder in sorted(Path(root).iterdir()):
+    try:
+        folders = sorted(Path(root).iterdir())
+    except OSError as e:  # missing, a file, no rights: a sentence, not a traceback
+        raise BoxError(t("data.boxes.unlisted", path=root, why=e.strerror or str(e))) from None
+    for folder in folders:
         if not (folder / BOX_FILE).is_file():
             continue
         try:
@@ -880,7 +890,7 @@ def list_boxes(root: str | Path, errors: list[BoxError] | None = None) -> list[B
             if errors is None:
                 raise
             errors.append(e)
-    return boxes
+    return sorted(boxes, key=lambda b: (b.level is None, b.level or 0, b.id))
 
 
 # -- docs ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from time import ticks_diff, ticks_add
 import dk_kit
 import dk_proto as P
 from dk_guard import Guard, SOUND, FLAGS, VOLUME
-from dk_vocab import STATES, WAITING, RUNNING, MOVING_SOON
+from dk_vocab import STATES, WAITING, RUNNING, MOVING_SOON, FINISHED, NOT_YET, TIME_UP
 
 FW = (0, 1, 0)
 
@@ -124,7 +124,7 @@ class Core:
 
     def announce(self, now):
         # the profile's pause before the wheels turn shows as its own state, and the robot
-        # says so at once (a BEAT with bit 4): robot, trace and screen agree on it
+        # says so at once (a BEAT with flag bit 2, value 4): robot, trace and screen agree on it
         b = self.back
         if self.guard.held(now) != (b != NOPAUSE):
             if b == NOPAUSE:
@@ -316,7 +316,11 @@ class Core:
             self.driving_timed = False
             self.back = NOPAUSE
             g.stop_now()
-            self.show_state(WAITING)
+            # how the last program ended stays shown after its host has gone (a child
+            # looks at the robot, not the screen); anything else becomes "waiting"
+            st = self.state
+            if st != FINISHED and st != NOT_YET and st != TIME_UP:
+                self.show_state(WAITING)
         if self.driving_timed and ticks_diff(now, self.drive_until) >= 0:
             self.driving_timed = False
             g.drive(0, 0, now)

@@ -40,6 +40,30 @@ def test_cutting_the_link_stops_the_motors_within_500_ms(run):
     assert all(rgb == WAITING_LILAC for rgb in board.lights)
 
 
+def test_a_finished_run_stays_shown_after_the_host_has_gone(run):
+    # `dojokit run` ends and closes the line: the child looks at the robot, which keeps
+    # showing how the program ended, with its motors stopped
+    from dojokit.feedback import STATES
+
+    finished = dict((name, rgb) for name, rgb, _ in STATES)["finished"]
+    board = VirtualBoard()
+
+    async def go():
+        robot = Robot(Link(SimTransport(board=board)))
+        await robot.link.connect()
+        await robot.set_profile("standard")
+        await robot.drive(60, 60)
+        await robot.show_state("finished")
+        for task in robot.link._tasks:
+            task.cancel()
+        await asyncio.sleep(1.5)
+        robot.link.transport.guest.stop()
+
+    run(go())
+    assert board.motors == (0, 0)
+    assert all(rgb == finished for rgb in board.lights)
+
+
 def _light_series(board, index):
     return [(o.t_ms / 1000, luminance(o.value[1:])) for o in board.outputs("light")
             if o.value[0] == index]

@@ -845,4 +845,6 @@ def test_builders_drive_the_real_firmware(core_run: list[list[str]]) -> None:
     assert beats[0][1] == Beat(NO_STATE, False, False, 0)
     assert beats[1][1] == Beat(NO_STATE, True, True, 0)
     assert beats[2][1] == Beat(2, True, True, 1)  # STATE 2 shown; one damaged frame counted
-    assert beats[4][1] == Beat(4, False, False, 1)  # fail-safe: waiting, not linked, stopped
+    # fail-safe: not linked, stopped; "finished" (STATE 2) is how a run ended, so it stays
+    # shown rather than turning into "waiting"
+    assert beats[4][1] == Beat(2, False, False, 1)

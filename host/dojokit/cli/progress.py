@@ -150,7 +150,9 @@ def print_table(rows: list[Row]) -> None:
     # a long status ("nog niet geprobeerd") may take two lines, to leave the feedback room
     statuses = [t(f"progress.status.{s}") for s in ("finished", "not_yet", "not_tried")]
     longest_word = max(len(w) for s in statuses for w in s.split())
-    status_width = min(max(map(len, statuses)), max(12, longest_word))
+    status_width = max(map(len, statuses))
+    if console.width < 100:  # a narrow terminal: the feedback needs the room more
+        status_width = min(status_width, max(12, longest_word))
     for n, who in enumerate(dict.fromkeys(r.learner for r in rows)):
         table = Table(title=who, title_justify="left", title_style="bold",
                       box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)

@@ -96,12 +96,18 @@ def test_ctrl_c_stops_the_program_and_says_so(tmp_path):
     forever = ("control_forever", {"SUBSTACK": [2, None]}, {})
     path = write(tmp_path, build([FLAG, say("go"), forever]))
     env = dict(os.environ, PYTHONPATH=str(ROOT / "host"), DOJOKIT_LANG="en")
+    # Ctrl-C as a terminal sends it: a test run started in the background inherits SIGINT
+    # ignored, and Python then installs no handler, so the child gets the default back
     p = subprocess.Popen([sys.executable, "-m", "dojokit", "run", str(path)], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert p.stdout is not None
-    assert p.stdout.readline() == "go\n"
-    p.send_signal(signal.SIGINT)
-    _out, err = p.communicate(timeout=10)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert p.stdout is not None
+        assert p.stdout.readline() == "go\n"
+        p.send_signal(signal.SIGINT)
+        _out, err = p.communicate(timeout=30)
+    finally:
+        p.kill()
     assert p.returncode == 130
     assert "Stopped" in err and "Traceback" not in err
 

@@ -185,10 +185,16 @@ class Core:
             return R_NOTHERE
         if n != 2 and n != 4:
             return R_ARGS
-        self.guard.drive(_s8(a[2]), _s8(a[3]), now)
+        g = self.guard
+        g.drive(_s8(a[2]), _s8(a[3]), now)
         ms = (a[4] << 8 | a[5]) if n == 4 else 0
         self.driving_timed = ms > 0
-        self.drive_until = ticks_add(now, ms)
+        # a timed drive keeps its full time: it counts from when the wheels start, after
+        # the announce pause, not from the command
+        t = now
+        if g.held(now):
+            t = g.go_at
+        self.drive_until = ticks_add(t, ms)
         self.announce(now)
         return 0
 

@@ -1,7 +1,8 @@
 # Sensory guard: every light and motor output passes here, whatever the program asks.
 # Lights: brightness cap, a minimum hold between changes (so no more than 3 flashes in any
 # second; stricter profiles hold longer), fades, and a long hold for saturated red.
-# Motors: speed cap, acceleration ramp, optional pause before moving (announce).
+# Motors: speed cap (a ceiling, not a scale), acceleration ramp, optional pause before
+# moving from standstill (announce); a timed drive counts its time from the end of that pause.
 from micropython import const
 from time import ticks_add, ticks_diff
 
@@ -79,9 +80,16 @@ class Guard:
         self.pending = True
 
     def drive(self, left, right, now):
+        # The cap is a ceiling, not a scale: a speed under it is driven as asked. When the
+        # faster wheel is over it, both wheels slow by the same ratio, so a curve keeps its
+        # shape (100/50 under 60 drives 60/30) and a straight line stays straight.
+        left = max(-100, min(100, left))
+        right = max(-100, min(100, right))
         cap = self.prof[MOTOR]
-        left = max(-100, min(100, left)) * cap // 100
-        right = max(-100, min(100, right)) * cap // 100
+        m = max(left, -left, right, -right)
+        if m > cap:  # v * cap / m, rounded toward zero: backwards as fast as forwards
+            left = (left * cap + (m - 1 if left < 0 else 0)) // m
+            right = (right * cap + (m - 1 if right < 0 else 0)) // m
         if (left or right) and not (self.sl or self.sr or self.ml or self.mr):
             if self.prof[FLAGS] & ANNOUNCE:
                 self.go_at = ticks_add(now, ANNOUNCE_MS)
@@ -156,8 +164,13 @@ class Guard:
         if not (ml or mr or self.sl or self.sr):  # standing still and asked to: nothing to do
             self.tm = now
             return
-        if (ml or mr) and ticks_diff(now, self.go_at) < 0:
-            ml = mr = 0
+        if ml or mr:
+            if ticks_diff(now, self.go_at) < 0:
+                ml = mr = 0
+            elif ticks_diff(self.tm, self.go_at) < 0:
+                # the ramp starts when the pause ends, as it does from a command: a timed
+                # drive then moves the same under every profile
+                self.tm = self.go_at
         dt = ticks_diff(now, self.tm)
         self.tm = now
         # full speed is reached in 250 ms; slowing down and stopping are immediate

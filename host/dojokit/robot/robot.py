@@ -23,6 +23,9 @@ from dojokit.robot.trace import Trace
 ALL_SENSORS = int(Sensor.DISTANCE | Sensor.LINE | Sensor.LIGHT | Sensor.BUTTONS | Sensor.TILT)
 BUTTONS = {"A": 0, "B": 1}
 NOTICE = 4  # a BEAT flag: the robot changed its state by itself (the announce pause)
+# firmware/dk_guard.py ANNOUNCE_MS: under a profile that announces, wheels asked to turn from
+# standstill wait this long (showing "moving soon"); a timed drive's time starts after it
+ANNOUNCE_S = 0.6
 
 
 class Robot:
@@ -34,6 +37,8 @@ class Robot:
         self.sample: Sample | None = None  # the latest reading from a subscription
         self._buttons: asyncio.Queue[Button] = asyncio.Queue()
         self._driving: tuple[int, int] | None = None  # the last untimed drive, acknowledged
+        self._still = True  # the wheels stand still (as the robot's guard judges a start)
+        self._go_at = 0.0  # loop time the current announce pause ends
         self.profile = PROFILES["calm"]  # the firmware's own default until set
         self.state: str | None = None  # the feedback state shown now (None: none yet)
         self._state_listeners: list[Callable[[str], None]] = []
@@ -98,21 +103,32 @@ class Robot:
 
     # -- outputs ---------------------------------------------------------------------------
     async def drive(self, left: int, right: int, seconds: float | None = None) -> None:
-        """Wheel speeds in percent (-100..100). With `seconds`, the robot stops by itself
-        after that time (and this call returns when it has)."""
+        """Wheel speeds in percent (-100..100; the profile caps them). With `seconds`, the
+        robot drives for that long and stops by itself, and this call returns when it has.
+        Under a profile that announces, a start from standstill first pauses (the robot
+        shows "moving soon"); the move still gets its full `seconds` after the pause."""
         if seconds is None and self._driving == (left, right):
             return  # already driving so: a program polling in a loop sends nothing new
         ms = 0 if seconds is None else max(1, min(65535, round(seconds * 1000)))
         self._driving = None
         self.trace.add("drive", left=left, right=right, seconds=seconds)
+        moves = bool(left or right)
         await self.link.command(Kind.DRIVE, msg.drive(left, right, ms))
+        # the robot counts a timed drive from the end of its pause: mirror its rule (a start
+        # from standstill pauses; a drive during a pause waits for the same end)
+        now = asyncio.get_running_loop().time()
+        if moves and self._still and self.profile.announce:
+            self._go_at = now + ANNOUNCE_S
+        self._still = not moves
         if seconds is not None:
-            await asyncio.sleep(seconds)
+            await asyncio.sleep(max(0.0, self._go_at - now) + seconds if moves else seconds)
+            self._still = True
         else:
             self._driving = (left, right)
 
     async def stop(self) -> None:
         self._driving = None
+        self._still = True
         self.trace.add("stop")
         await self.link.command(Kind.STOP)
 

@@ -100,11 +100,18 @@ def cmd_run(program: str, kit: str | None, timeout: float | None, trace: str | N
         return EXIT_USER
     out = Output()
     if kit is None:
-        rt = Runtime(project.data, on_say=out.say, answers=Answers(),
-                     on_question=show_question, seed=seed)
+        try:
+            rt = Runtime(project.data, on_say=out.say, answers=Answers(),
+                         on_question=show_question, seed=seed)
+        except ProjectError as exc:  # the compiler could not handle a script (compile.*)
+            print(str(exc), file=sys.stderr)
+            return EXIT_USER
         rt.green_flag()
         try:
             how = rt.run(timeout)
+        except ProjectError as exc:  # the same, for a custom block compiled on first call
+            print(str(exc), file=sys.stderr)
+            return EXIT_USER
         except KeyboardInterrupt:
             rt.stop_all()
             _write_trace(trace, project.name, None, out, None)
@@ -191,6 +198,9 @@ async def _run_with_kit(project: Any, kit: str, timeout: float | None, trace: st
     except LinkError as exc:
         print(str(exc), file=sys.stderr)
         how = "failed"
+    except ProjectError as exc:  # the compiler could not handle a script (compile.*)
+        print(str(exc), file=sys.stderr)
+        how = "unrunnable"
     except (KeyboardInterrupt, asyncio.CancelledError):
         how = "interrupted"
     finally:
@@ -206,6 +216,8 @@ async def _run_with_kit(project: Any, kit: str, timeout: float | None, trace: st
     if how == "interrupted":
         print(t("run.interrupted_robot"), file=sys.stderr)
         return EXIT_INTERRUPTED
+    if how == "unrunnable":
+        return EXIT_USER
     return EXIT_FAILED if how == "failed" else _finish(how)
 
 

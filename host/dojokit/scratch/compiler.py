@@ -16,17 +16,20 @@ carries a kind ("N" number, never NaN; "n" number, maybe NaN; "s" text; "b" bool
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from dojokit.i18n import t
 from dojokit.scratch import cast as C
 from dojokit.scratch import operators as O
 from dojokit.scratch import prims as P
 from dojokit.scratch import robot_blocks as R
 from dojokit.scratch.model import StopThread, Var
+from dojokit.scratch.sb3 import ProjectError
 
 if TYPE_CHECKING:
     from dojokit.scratch.model import Sprite
@@ -65,6 +68,21 @@ PURE_CONTROL = {"control_if", "control_if_else", "control_forever", "control_rep
                 "control_while", "control_wait_until"}
 NUMERIC_SHADOWS = {"math_number", "math_positive_number", "math_whole_number",
                    "math_integer", "math_angle"}
+# Python allows 20 nested loops in one function and its compiler and ours recurse on nesting:
+# a stack inside this many C-blocks (counted from where its function starts) becomes a
+# function of its own, run with `yield from`, and a reporter this deep inside another a plain
+# function, so any depth compiles with little recursion. Normal programs never get this deep.
+SPLIT_STATEMENTS = 10
+SPLIT_REPORTERS = 16
+
+
+class CompileError(ProjectError):
+    """A loaded project the compiler could not turn into Python (a bug or a limit of ours)."""
+
+
+# In a call to a split-off part: its arguments, written in at the end, once every variable
+# the script uses is known. repr() escapes NUL, so no Scratch text can hold it in the source.
+ARGS = "\x00"
 
 
 def _lit(v: Any) -> Expr:
@@ -100,6 +118,13 @@ class Gen:
         self.binds: dict[tuple[str, str, bool], str] = {}
         self.ntmp = 0
         self.depth = 0  # C-blocks around the current statement (for recursion checks)
+        self.base = 0  # C-blocks around the function being written
+        self.rdepth = 0  # reporters around the current one
+        # split-off parts still to write: (name, block id, C-block depth or None for a
+        # reporter), and the written ones: (name, lines, is a reporter)
+        self.pending: list[tuple[str, str, int | None]] = []
+        self.parts: list[tuple[str, list[str], bool]] = []
+        self.nparts = 0
 
     # -- helpers ---------------------------------------------------------------------------
     def tmp(self) -> str:
@@ -114,6 +139,27 @@ class Gen:
 
     def out(self, ind: int, line: str) -> None:
         self.lines.append("    " * ind + line)
+
+    def part_name(self, prefix: str) -> str:
+        self.nparts += 1
+        return f"{prefix}{self.nparts}"
+
+    def finish(self) -> None:
+        """Write the split-off parts, one at a time (a loop, not recursion)."""
+        main = self.lines
+        while self.pending:
+            name, bid, depth = self.pending.pop()
+            self.lines = []
+            if depth is None:
+                self.rdepth = 0
+                b = self.blocks[bid]
+                assert isinstance(b, dict)
+                self.out(1, f"return {self.reporter(bid, b)[0]}")
+            else:
+                self.depth = self.base = depth
+                self.stack(bid, 1)
+            self.parts.append((name, self.lines, depth is None))
+        self.lines = main
 
     def loop_yield(self, ind: int) -> None:
         self.out(ind, WARP_YIELD if self.warp else "yield 0")
@@ -151,7 +197,17 @@ class Gen:
             return "None", "a"
         if isinstance(b, list):
             return self.primitive(b)
-        return self.reporter(v, b)
+        if self.rdepth >= SPLIT_REPORTERS and b.get("opcode") not in MENUS:
+            # evaluated at the same point, so the order of side effects stays; its kind is
+            # not known yet, "a" is right for any value
+            name = self.part_name("_e")
+            self.pending.append((name, v, None))
+            return f"{name}({ARGS})", "a"
+        self.rdepth += 1
+        try:
+            return self.reporter(v, b)
+        finally:
+            self.rdepth -= 1
 
     def primitive(self, p: list[Any]) -> Expr:
         kind = p[0]
@@ -289,8 +345,17 @@ class Gen:
 
     def substack(self, b: dict[str, Any], name: str, ind: int) -> None:
         inp = b.get("inputs", {}).get(name)
+        bid = inp[1] if inp and isinstance(inp[1], str) else None
         self.depth += 1
-        self.stack(inp[1] if inp and isinstance(inp[1], str) else None, ind)
+        if bid and self.depth - self.base >= SPLIT_STATEMENTS:
+            # `return` ("stop this script") in the part returns None: return here too;
+            # otherwise it hands back the warp counter and the did-something flag
+            name = self.part_name("_s")
+            self.pending.append((name, bid, self.depth))
+            self.out(ind, f"if (_r := (yield from {name}({ARGS}, _w, _P))) is None: return")
+            self.out(ind, "_w, _P = _r")
+        else:
+            self.stack(bid, ind)
         self.depth -= 1
 
     # -- robot blocks ----------------------------------------------------------------------
@@ -800,16 +865,14 @@ class Compiler:
         }
 
     def compile_sprite(self, sprite: Sprite) -> None:
-        from dojokit.scratch.runtime import Script
-
         for bid, b in sprite.blocks.items():
             if not isinstance(b, dict) or not b.get("topLevel"):
                 continue
             op = b["opcode"]
             if op in HATS or (op in R.BLOCKS and R.BLOCKS[op].kind == "hat"):
-                script = self.script(sprite, bid, b)
+                with _guard(sprite):
+                    script = self.script(sprite, bid, b)
                 sprite.scripts.setdefault(op, []).append(script)
-        del Script
 
     def script(self, sprite: Sprite, bid: str, hat: dict[str, Any]) -> Script:
         from dojokit.scratch.runtime import Script
@@ -834,13 +897,14 @@ class Compiler:
         return Script(bid, fn, fields, predicate)
 
     def build(self, g: Gen, name: str, params: list[str]) -> Callable[..., Any]:
+        g.finish()
         head = [f"def {name}({', '.join(params)}):", "    _clk = rt.clock", "    _w = 0",
                 "    _P = 0"]
         for (vid, vname, is_list), local in g.binds.items():
             head.append(f"    {local} = T.bound.get({vid!r}) or "
                         f"T.bind({vid!r}, {vname!r}, {is_list})")
         body = [*g.lines, "    if False:", "        yield 0"]
-        src = "\n".join(head + body)
+        src = _with_args("\n".join(head + body + _parts(g, params)), g, params)
         ns = self.namespace(g.sprite)
         exec(compile(src, f"<scratch {g.sprite.name}: {name}>", "exec"), ns)
         fn = ns[name]
@@ -848,10 +912,12 @@ class Compiler:
         return fn  # type: ignore[no-any-return]
 
     def build_expr(self, g: Gen, expr: str) -> Callable[..., Any]:
+        g.finish()
         head = ["def pred(rt, T):"]
         for (vid, vname, is_list), local in g.binds.items():
             head.append(f"    {local} = T.lookup({vid!r}, {vname!r}, {is_list})")
-        src = "\n".join([*head, f"    return {expr}"])
+        src = _with_args("\n".join([*head, f"    return {expr}", *_parts(g, ["rt", "T"])]),
+                         g, ["rt", "T"])
         ns = self.namespace(g.sprite)
         exec(compile(src, f"<scratch {g.sprite.name}: hat>", "exec"), ns)
         return ns["pred"]  # type: ignore[no-any-return]
@@ -895,10 +961,11 @@ class Compiler:
             # one parameter per argument; a name used twice reads the last one, as
             # scratch-vm's pushParam overwrites by name
             params = {n: f"_a{i}" for i, n in enumerate(names)}
-            g = Gen(self, sprite, warp, params, code)
-            g.stack(sprite.blocks[found[0]].get("next"), 1)
-            fn = self.build(g, "proc", ["rt", "T", "th", "stk",
-                                        *(f"_a{i}" for i in range(len(ids)))])
+            with _guard(sprite):
+                g = Gen(self, sprite, warp, params, code)
+                g.stack(sprite.blocks[found[0]].get("next"), 1)
+                fn = self.build(g, "proc", ["rt", "T", "th", "stk",
+                                            *(f"_a{i}" for i in range(len(ids)))])
             sprite.procs[(code, warp)] = fn
         return fn
 
@@ -916,6 +983,38 @@ class _Procs(dict[tuple[str, bool], Callable[..., Any]]):
         fn = self.comp.proc(self.sprite, *key)
         self[key] = fn
         return fn
+
+
+def _parts(g: Gen, params: list[str]) -> list[str]:
+    """Source of the split-off parts: each gets the main function's parameters and every
+    variable it bound (the same objects, so nothing is looked up again); a statement part
+    also the warp counter and the did-something flag, which it hands back at its end."""
+    args = ARGS  # written in by _with_args with the calls' arguments
+    src = []
+    for name, lines, is_reporter in g.parts:
+        if is_reporter:
+            src += [f"def {name}({args}):", *lines]
+        else:
+            src += [f"def {name}({args}, _w, _P):", "    _clk = rt.clock", *lines,
+                    "    if False:", "        yield 0", "    return _w, _P"]
+    return src
+
+
+def _with_args(src: str, g: Gen, params: list[str]) -> str:
+    return src.replace(ARGS, ", ".join([*params, *g.binds.values()]))
+
+
+@contextlib.contextmanager
+def _guard(sprite: Sprite) -> Iterator[None]:
+    """A script the compiler cannot handle is one sentence (exit 2), never a traceback."""
+    try:
+        yield
+    except CompileError:
+        raise
+    except Exception as exc:  # whatever it is, the learner gets the sentence
+        where = (t("project.where.stage") if sprite.is_stage
+                 else t("project.where.sprite", name=sprite.name))
+        raise CompileError("compile.failed", where=where) from exc
 
 
 def _json_list(v: Any) -> list[Any]:

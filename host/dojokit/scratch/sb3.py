@@ -36,6 +36,9 @@ MAX_MEMBERS = 1000
 MAX_DIRECTORY_BYTES = MAX_MEMBERS * 1024
 # JSON, SVG and WAV deflate 3-20x; zip bombs reach 1000x. Small members may compress as they like.
 MAX_RATIO = 200
+# Blocks inside blocks (C-blocks, reporters in inputs): the compiler handles any depth, but
+# running code this deep nests a Python frame per ten levels (docs/scratch.md).
+MAX_NESTING = 3000
 RATIO_FLOOR = 1 * MB
 READ_CHUNK = 1 * MB
 MAX_LISTED_OPCODES = 10
@@ -506,7 +509,8 @@ class _Checker:
                 self.required(mutation, key, ok, kind, part=f"mutation.{key}")
 
     def check_loops(self, blocks: dict[str, Any]) -> None:
-        """A chain of blocks that leads back to itself would hang the runtime."""
+        """A chain of blocks that leads back to itself would hang the runtime; blocks more
+        than MAX_NESTING deep inside one another (through inputs, not `next`) are refused."""
         # parent: one pointer each, so follow each chain once
         done: set[str] = set()
         for start in blocks:
@@ -522,25 +526,35 @@ class _Checker:
             done |= seen
         # next and inputs: the blocks below and inside must never include the block itself
         state: dict[str, int] = {}  # 1 = being walked, 2 = finished
+        depth: dict[str, int] = {}  # finished: how deep blocks sit inside it
         for start in blocks:
             if start in state:
                 continue
-            stack: list[tuple[str, Iterator[tuple[str, str]]]] = [
-                (start, _children(blocks, start))]
+            # (block, its children still to see, the part it hangs from, deepest so far)
+            stack: list[tuple[str, Iterator[tuple[str, str]], str, list[int]]] = [
+                (start, _children(blocks, start), "next", [0])]
             state[start] = 1
             while stack:
-                at, children = stack[-1]
+                at, children, _, deepest = stack[-1]
                 for part, child in children:
                     if state.get(child) == 1:
                         self.block = _short(at)
                         self.fail("loop", part=part)
                     if child not in state:
                         state[child] = 1
-                        stack.append((child, _children(blocks, child)))
+                        stack.append((child, _children(blocks, child), part, [0]))
                         break
+                    deepest[0] = max(deepest[0], depth[child] + (part != "next"))
                 else:
                     state[at] = 2
-                    stack.pop()
+                    depth[at] = deepest[0]
+                    if deepest[0] > MAX_NESTING:
+                        raise ProjectError("compile.too_deep", where=self.where,
+                                           limit=MAX_NESTING)
+                    part = stack.pop()[2]
+                    if stack:
+                        parent = stack[-1][3]
+                        parent[0] = max(parent[0], deepest[0] + (part != "next"))
         self.block = None
 
     def raise_unknown_opcodes(self) -> None:

@@ -51,7 +51,7 @@ def test_the_file_is_wal_with_full_sync(tmp_path):
     with Progress(tmp_path / "p.sqlite3") as p:
         assert p._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert p._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert p._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert p._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_bad_values_write_nothing(tmp_path):

@@ -76,17 +76,17 @@ def test_one_row_per_learner_and_exercise_with_the_latest_feedback_in_full(place
     assert code == 0 and err == ""
     header, *rows = _csv(out)
     assert header == ["Leerling", "Koffer", "Oefening", "Stand", "Pogingen",
-                      "Laatste poging", "Laatste feedback"]
+                      "Laatste poging", "Laatste feedback", "Voor de leerkracht"]
     sentence = text(SHORT, "nl").format(**{**SHORT_FIELDS, "colour": "groen"})
     assert rows == [
-        ["ann", "first-steps", "green-light", "klaar", "2", "2026-01-05 10:05", ""],
-        ["ann", "first-steps", "park", "nog niet geprobeerd", "0", "", ""],
-        ["ann", "second-box", "green-light", "nog niet geprobeerd", "0", "", ""],
-        ["ann", "second-box", "park", "nog niet geprobeerd", "0", "", ""],
-        ["bo", "first-steps", "green-light", "nog niet", "1", "2026-01-05 10:30", sentence],
-        ["bo", "first-steps", "park", "nog niet geprobeerd", "0", "", ""],
-        ["bo", "second-box", "green-light", "nog niet geprobeerd", "0", "", ""],
-        ["bo", "second-box", "park", "nog niet geprobeerd", "0", "", ""],
+        ["ann", "first-steps", "green-light", "klaar", "2", "2026-01-05 10:05", "", ""],
+        ["ann", "first-steps", "park", "nog niet geprobeerd", "0", "", "", ""],
+        ["ann", "second-box", "green-light", "nog niet geprobeerd", "0", "", "", ""],
+        ["ann", "second-box", "park", "nog niet geprobeerd", "0", "", "", ""],
+        ["bo", "first-steps", "green-light", "nog niet", "1", "2026-01-05 10:30", sentence, ""],
+        ["bo", "first-steps", "park", "nog niet geprobeerd", "0", "", "", ""],
+        ["bo", "second-box", "green-light", "nog niet geprobeerd", "0", "", "", ""],
+        ["bo", "second-box", "park", "nog niet geprobeerd", "0", "", "", ""],
     ]
     assert "groen" in sentence and "0.5" in sentence  # the grader's own numbers, named
 

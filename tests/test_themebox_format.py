@@ -123,7 +123,7 @@ def test_a_valid_box_loads(tmp_path):
     light = green.checks[0]
     assert light.predicate == "light_shown" and light.line > 1
     assert light.args == {"colour": "green", "seconds": 2.0, "light": "any"}  # defaults filled
-    assert park.checks[0].args == {"zone": "parking", "at_end": True}
+    assert park.checks[0].args == {"zone": "parking", "at_end": True, "margin": 30.0}
     assert park.time_limit == 30.0
     assert box.zone_label("parking", "nl") == "de parkeerplaats"
     assert load_box(folder / "box.json") == box  # the folder or its file

@@ -98,7 +98,8 @@ def _grade(box: Any, args: Any) -> int:
     if args.json:
         print(json.dumps({"box": box.id, "exercise": exercise.id, "verdict": verdict.verdict,
                           "reasons": [k for k, _ in verdict.failures], "feedback": feedback,
-                          "unjudged": verdict.unjudged, "trace_hash": verdict.trace_hash},
+                          "unjudged": verdict.unjudged, "trace_hash": verdict.trace_hash,
+                          "beyond_palette": verdict.beyond, "note": verdict.note()},
                          ensure_ascii=False))
     else:
         print(t(f"box.verdict.{verdict.verdict}"))
@@ -106,6 +107,8 @@ def _grade(box: Any, args: Any) -> int:
             print(f"- {line}")
         if verdict.unjudged:
             print(t("box.unjudged", checks=", ".join(verdict.unjudged)))
+        if verdict.beyond:
+            print(verdict.note())
     if args.learner:
         _keep(args.learner, box.id, exercise.id, verdict)
     # the verdict's code even when it could not be kept: the learner's result stands, and
@@ -122,7 +125,7 @@ def _keep(learner: str, box_id: str, exercise_id: str, verdict: Any) -> None:
         with Progress() as store:
             store.record(learner, box_id, exercise_id, verdict.verdict,
                          [k for k, _ in verdict.failures], verdict.trace_hash,
-                         failures=verdict.failures)
+                         failures=verdict.failures, beyond=verdict.beyond)
     except ProgressError as exc:
         print(t("progress.not_saved", path=exc.path, why=exc.why), file=sys.stderr)
 

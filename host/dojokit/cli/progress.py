@@ -1,8 +1,9 @@
 """`dojokit progress`: where each learner is with each exercise, for a teacher.
 
 One row per learner and exercise of the boxes shown (every box, or --box): finished, not yet
-or not tried, how many tries, the last one in local time, and the latest feedback written out
-in the teacher's language from what the grader kept. A table for the terminal, or --csv.
+or not tried, how many tries, the last one in local time, the latest feedback written out
+in the teacher's language from what the grader kept, and a note for the teacher when that
+try used blocks beyond the card's palette. A table for the terminal, or --csv.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from dojokit.i18n import t, text
 from dojokit.themebox.progress import Attempt, ExerciseState, Progress, ProgressError
 
 EXIT_OK, EXIT_USER = 0, 2
-COLUMNS = ("learner", "box", "exercise", "status", "tries", "last", "feedback")
+COLUMNS = ("learner", "box", "exercise", "status", "tries", "last", "feedback", "note")
+# each column's header in the catalog: the note is the palette's (palette.col.note)
+HEADERS = {c: f"progress.col.{c}" for c in COLUMNS} | {"note": "palette.col.note"}
 TIME_FORMAT = "%Y-%m-%d %H:%M"  # local time, to the minute: what a teacher reads
 
 
@@ -31,6 +34,7 @@ class Row:
     tries: int
     last: datetime | None  # UTC, as kept
     feedback: tuple[str, ...]  # the latest attempt's sentences
+    note: str | None = None  # the latest attempt's blocks beyond the card, for the teacher
 
 
 def cmd_progress(learner: str | None, box_id: str | None, as_csv: bool) -> int:
@@ -86,7 +90,8 @@ def build_rows(learners: Iterable[str], boxes: list[Any],
                 rows.append(Row(*key, "not_tried", 0, None, ()))
             else:
                 rows.append(Row(*key, state.best, state.count, state.latest.at,
-                                tuple(feedback(state.latest, box_of.get(key[1])))))
+                                tuple(feedback(state.latest, box_of.get(key[1]))),
+                                palette_note(state.latest)))
     return rows
 
 
@@ -109,6 +114,13 @@ def feedback(attempt: Attempt, box: Any) -> list[str]:
     return sentences
 
 
+def palette_note(attempt: Attempt) -> str | None:
+    """The note for the teacher when the attempt used blocks beyond its card."""
+    from dojokit.themebox.grade import palette_note as note
+
+    return note(attempt.beyond or [])
+
+
 class _Gaps(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "…"
@@ -125,13 +137,13 @@ def _cells(row: Row) -> dict[str, str]:
     return {"learner": row.learner, "box": row.box, "exercise": row.exercise,
             "status": t(f"progress.status.{row.status}"), "tries": str(row.tries),
             "last": row.last.astimezone().strftime(TIME_FORMAT) if row.last else "",
-            "feedback": " ".join(row.feedback)}
+            "feedback": " ".join(row.feedback), "note": row.note or ""}
 
 
 def write_csv(rows: list[Row], out: Any) -> None:
     # "\n": a text stream turns it into the system's line end (CRLF on Windows)
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([t(f"progress.col.{c}") for c in COLUMNS])
+    writer.writerow([t(HEADERS[c]) for c in COLUMNS])
     for row in rows:
         cells = _cells(row)
         writer.writerow([cells[c] for c in COLUMNS])
@@ -169,7 +181,7 @@ def print_table(rows: list[Row]) -> None:
             cells = _cells(row)
             table.add_row(f"  {row.exercise}", cells["status"],
                           cells["tries"] if row.tries else "", cells["last"],
-                          "\n".join(row.feedback))
+                          "\n".join(row.feedback + ((row.note,) if row.note else ())))
         if n:
             console.print()
         console.print(table, crop=False)

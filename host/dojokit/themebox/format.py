@@ -26,6 +26,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from dojokit.colour_names import (
+    PALE_BELOW,
+    PICKER_HUES,
+    PICKER_SATURATIONS,
+    WHITE_BELOW,
+    colour_name,
+    picker_choices,
+    ranges_markdown,
+)
 from dojokit.i18n import LANGUAGES, catalog, language, t, text
 from dojokit.protocol import Cap
 
@@ -66,6 +75,7 @@ AGE_LOW, AGE_HIGH = 4, 99
 LEVEL_HIGH = 99  # a box's level: its place in the teaching order, 1 first
 TIME_LIMIT_MAX = 600.0  # robot seconds; the simulator runs faster than real time
 MM_MAX = 100_000.0
+ZONE_MARGIN_MM = 30.0  # zone_reached: the middle of the robot this far inside the edge
 SECONDS_MAX = TIME_LIMIT_MAX
 
 Text = dict[str, str]  # {"nl": ..., "fr": ..., "en": ...}
@@ -79,8 +89,9 @@ class BoxError(ValueError):
 
 # -- vocabularies (data; docs/themeboxes.md is generated from them) --------------------------
 
-# The colours a check may name, with the colour a light block would ask for. How near a
-# traced colour must be to count is the grader's rule (docs/themeboxes.md).
+# The colours a check may name (the cards' words; `cyan` is "light blue"), with the colour a
+# light block would ask for. Which asked colour counts as which name is
+# dojokit.colour_names (docs/themeboxes.md, "Colour names").
 COLOURS: dict[str, Rgb] = {
     "red": (255, 0, 0),
     "orange": (255, 140, 0),
@@ -219,9 +230,13 @@ PREDICATES: dict[str, Predicate] = {
         Predicate(
             "zone_reached", "trace",
             (_p("zone", "zone", "the zone"),
-             _p("at_end", "flag", "the robot must still be in the zone at the end", False)),
+             _p("at_end", "flag", "the robot must still be in the zone at the end", False),
+             _p("margin", "mm", "how far inside the zone's edge the middle of the robot "
+                "must come", ZONE_MARGIN_MM)),
             {"not_reached": ("zone",), "left": ("zone",)},
-            "the middle of the robot comes into the zone (and stays, with `at_end`)",
+            "the middle of the robot's outline comes at least `margin` mm inside the zone's "
+            "edge (and is still that far in at the end, with `at_end`): grazing the edge is "
+            "not reaching it",
         ),
         Predicate(
             "stops_before_wall", "trace",
@@ -928,6 +943,19 @@ def vocabulary_markdown() -> str:
     for name, rgb in COLOURS.items():
         labels = " / ".join(colour_label(name, lang) for lang in DOC_LANGUAGES)
         out.append(f"| `{name}` | {list(rgb)} | {labels} |")
+    out += ["", "### Colour names", "",
+            f"Off: brightness 0. White: saturation under {WHITE_BELOW * 100:g}. Pale: "
+            f"saturation under {PALE_BELOW * 100:g}. Otherwise the hue names the colour:",
+            "", ranges_markdown().rstrip("\n")]
+    out += ["", "### Scratch's colour picker: common choices", "",
+            "Brightness 100; hue and saturation as on the picker's sliders (0-100).", "",
+            "| hue | " + " | ".join(f"saturation {s}" for s in PICKER_SATURATIONS) + " |",
+            "|---|" + "---|" * len(PICKER_SATURATIONS)]
+    choices = picker_choices()
+    for hue in PICKER_HUES:
+        cells = [f"`#{r:02x}{g:02x}{b:02x}` {colour_label(colour_name((r, g, b)), 'en')}"
+                 for h, _, (r, g, b) in choices if h == hue]
+        out.append(f"| {hue} | " + " | ".join(cells) + " |")
     out += ["", "### Block kinds (`uses_block`)", "", "| kind | en / nl / fr | opcodes |",
             "|---|---|---|"]
     for kind, ops in BLOCK_KINDS.items():

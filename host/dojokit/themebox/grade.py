@@ -1,10 +1,13 @@
 """The grader: runs a learner's program on the simulated kit in the box's world and judges
 the trace against the exercise's checks (format.PREDICATES), with feedback in plain words.
 
-Light checks judge the program's own timing (its light commands); the trace also keeps
-what the robot showed through its sensory guard ("shown"). Positions come from the
-simulated body and touches from the physics. The run is on virtual time, so the same
-program gives the same verdict and the same trace every time.
+Light checks judge the program's own colours and timing (its light commands: the colour
+it asked for, named as a child would, dojokit.colour_names); the trace also keeps what the
+robot showed through its palette and sensory guard ("shown"). Positions come from the
+simulated body and touches from the physics; a zone counts as reached when the middle of
+the robot comes well inside it (`margin`). Blocks beyond the card's palette are graded as
+usual and noted for the teacher (Verdict.beyond, Verdict.note). The run is on virtual time,
+so the same program gives the same verdict and the same trace every time.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import contextlib
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -21,7 +25,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from dojokit.i18n import text
+from dojokit.colour_names import colour_name
+from dojokit.i18n import catalog, language, text
 from dojokit.link import Link, LinkError
 from dojokit.link.sim_transport import SimTransport
 from dojokit.robot import Robot, session
@@ -33,7 +38,6 @@ from dojokit.scratch.runtime import Runtime
 from dojokit.sim import vloop
 from dojokit.themebox.format import (
     BLOCK_KINDS,
-    COLOURS,
     Box,
     Check,
     Exercise,
@@ -50,10 +54,17 @@ class Verdict:
     trace_hash: str = ""
     box: Box | None = None
     unjudged: list[str] = field(default_factory=list)  # checks a real robot cannot show
+    # opcodes the program used that its card's palette does not offer: graded as usual, and
+    # said to the teacher (note()), never to the learner as a failure
+    beyond: list[str] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
         return "finished" if self.finished else "not_yet"
+
+    def note(self, lang: str | None = None) -> str | None:
+        """The note for the teacher about blocks beyond the card, or None."""
+        return palette_note(self.beyond, lang)
 
     def feedback(self, lang: str | None = None) -> list[str]:
         """The feedback texts, named in `lang` (default: the current language)."""
@@ -73,6 +84,35 @@ class Verdict:
 
 def _text(key: str, lang: str | None, fields: dict[str, Any]) -> str:
     return text(key, lang).format(**fields)
+
+
+def blocks_beyond(program: dict[str, Any], palette: tuple[str, ...]) -> list[str]:
+    """The opcodes of `program` outside `palette`, each once, in the order first met.
+    Shadows (menus, prototypes) are part of a block, not dragged in: as the box loader."""
+    out: dict[str, None] = {}
+    for target in program.get("targets", ()):
+        for b in target.get("blocks", {}).values():
+            if isinstance(b, dict) and not b.get("shadow") and b.get("opcode") not in palette:
+                out[str(b.get("opcode"))] = None
+    return list(out)
+
+
+def block_name(opcode: str, lang: str | None = None) -> str:
+    """A block as a teacher finds it in Scratch: its words (palette.block.<opcode>, or the
+    robot block's own text with … for its inputs); an unknown opcode as itself."""
+    cat, en = catalog(lang or language()), catalog("en")
+    for key in (f"palette.block.{opcode}", f"blocks.{opcode}"):
+        if key in cat or key in en:
+            return re.sub(r"\[[A-Z_]+\]", "…", cat.get(key) or en[key])
+    return opcode
+
+
+def palette_note(beyond: list[str], lang: str | None = None) -> str | None:
+    if not beyond:
+        return None
+    names = ", ".join(_text("palette.quoted", lang, {"name": block_name(o, lang)})
+                      for o in beyond)
+    return _text("palette.note", lang, {"blocks": names})
 
 
 # -- running ------------------------------------------------------------------------------
@@ -145,23 +185,10 @@ def trace_hash(trace: Trace) -> str:
 
 # -- judging ------------------------------------------------------------------------------
 def nearest_colour(rgb: Any) -> str:
-    """The named colour a shown colour is, whatever its brightness (a calm profile dims
-    every light; a fade passes through dimmer shades of the same colour)."""
+    """The card colour a colour is, as a child names it, whatever its brightness
+    (dojokit.colour_names: the rule and its ranges are in docs/themeboxes.md)."""
     r, g, b = rgb
-    top = max(r, g, b)
-    if top == 0:
-        return "off"
-    scaled = (r * 255 / top, g * 255 / top, b * 255 / top)
-    best, dist = "off", math.inf
-    for name, (cr, cg, cb) in COLOURS.items():
-        if name == "off":
-            continue
-        ctop = max(cr, cg, cb)
-        c = (cr * 255 / ctop, cg * 255 / ctop, cb * 255 / ctop)
-        d = sum((a - b) ** 2 for a, b in zip(scaled, c, strict=True))
-        if d < dist:
-            best, dist = name, d
-    return best
+    return colour_name((r, g, b))
 
 
 def _name(colour: Any) -> str:
@@ -170,13 +197,14 @@ def _name(colour: Any) -> str:
 
 def _segments(trace: Trace, light: Any) -> list[list[tuple[str, float]]]:
     """Per light: the named colours the program set it to, merged, each with how long (s).
-    Durations are the program's own timing (the light commands in the trace); what the
-    robot then showed, through its sensory guard, is in the trace too ("shown")."""
+    Colours and durations are the program's own (the light commands in the trace: the
+    colour it asked for, "asked" when the profile showed another); what the robot showed
+    through its palette and sensory guard stays in the trace for the teacher."""
     commands = [e for e in trace["events"] if e["kind"] == "light"]
     count = 1 + max((e["index"] for e in commands if isinstance(e["index"], int)), default=0)
     per: dict[int, list[tuple[float, str]]] = {}
     for e in commands:
-        name = nearest_colour(e["colour"])
+        name = nearest_colour(e.get("asked", e["colour"]))
         for index in range(count) if e["index"] == "all" else (e["index"],):
             per.setdefault(index, []).append((e["t"], name))
     end = trace["duration"]
@@ -236,12 +264,31 @@ def _poses(trace: Trace) -> list[dict[str, Any]]:
     return [e for e in trace["events"] if e["kind"] == "pose"]
 
 
+def _depth_mm(box: Box, pose: dict[str, Any], zone: str) -> float:
+    """How far the middle of the robot's outline is inside the zone, from its nearest
+    edge (mm); 0 when it is outside (or the world has no such zone)."""
+    from dojokit.sim.world import distance_to_polyline, point_in_polygon
+
+    world, body = _world_and_body(box.world_path())
+    h = math.radians(pose["heading"])
+    mid = body.front_mm - body.length_mm / 2  # from the axle, as the physics' zones()
+    x, y = pose["x"] + math.cos(h) * mid, pose["y"] + math.sin(h) * mid
+    depth = 0.0
+    for z in world.zones:
+        if z.name == zone and point_in_polygon(x, y, z.polygon):
+            depth = max(depth, distance_to_polyline(x, y, z.polygon, closed=True))
+    return depth
+
+
 def _zone_reached(trace: Trace, a: dict[str, Any], box: Box, lang: str | None) -> Failure:
-    poses = _poses(trace)
+    # in: the middle at least `margin` mm from the zone's edge, so grazing a corner is not
+    # arriving; the pose's own "zones" (the middle anywhere inside) is only a quick filter
+    poses = [p for p in _poses(trace) if a["zone"] in p["zones"]]
     label = a["zone"]
-    if not any(a["zone"] in p["zones"] for p in poses):
+    inside = [p for p in poses if _depth_mm(box, p, a["zone"]) + 1e-6 >= a["margin"]]
+    if not inside:
         return "not_reached", {"zone": label}
-    if a["at_end"] and poses and a["zone"] not in poses[-1]["zones"]:
+    if a["at_end"] and inside[-1] is not _poses(trace)[-1]:
         return "left", {"zone": label}
     return None
 
@@ -381,7 +428,8 @@ def judge(box: Box, exercise: Exercise, program: dict[str, Any], trace: Trace,
         if failure is not None:
             name, fields = failure
             failures.append((check.spec.feedback_key(name), fields))
-    return Verdict(not failures, failures, trace_hash(trace), box, unjudged)
+    return Verdict(not failures, failures, trace_hash(trace), box, unjudged,
+                   blocks_beyond(program, exercise.palette))
 
 
 def _check(check: Check, box: Box, program: dict[str, Any], trace: Trace,

@@ -41,7 +41,7 @@ __all__ = [
     "default_path",
 ]
 
-SCHEMA_VERSION = 2  # PRAGMA user_version; a newer file is refused, not guessed at
+SCHEMA_VERSION = 3  # PRAGMA user_version; a newer file is refused, not guessed at
 VERDICTS = ("not_yet", "finished")  # worst to best: the feedback vocabulary's two outcomes
 FILE_NAME = "progress.sqlite3"
 BUSY_MS = 10_000  # another dojokit window writing at the same moment waits, not fails
@@ -67,6 +67,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # the feedback as the grader gave it, [[key, fields], ...]: the sentences can then be
     # written again later, in the teacher's language; NULL for attempts kept before
     ("ALTER TABLE attempts ADD COLUMN failures TEXT",),
+    # the opcodes used beyond the card's palette, a JSON list, for the teacher's note; NULL
+    # for attempts kept before (not known, so no note is made up)
+    ("ALTER TABLE attempts ADD COLUMN beyond TEXT",),
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -108,6 +111,9 @@ class Attempt:
     # the grader's (key, fields) pairs, to write the feedback again in any language; None
     # for an attempt kept before dojokit kept them (its reasons then hold the keys alone)
     failures: list[tuple[str, dict[str, Any]]] | None = None
+    # opcodes used beyond the card's palette (Verdict.beyond); None: kept before dojokit
+    # kept them
+    beyond: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -254,9 +260,11 @@ class Progress:
     def record(self, learner: str, box: str, exercise: str, verdict: str,
                reasons: Sequence[Any] = (), trace_hash: str | None = None,
                at: datetime | None = None,
-               failures: Sequence[tuple[str, dict[str, Any]]] | None = None) -> int:
+               failures: Sequence[tuple[str, dict[str, Any]]] | None = None,
+               beyond: Sequence[str] | None = None) -> int:
         """Store one attempt in one transaction; returns its id once it is on disk.
-        `failures` are the grader's (key, fields) pairs (Verdict.failures)."""
+        `failures` are the grader's (key, fields) pairs (Verdict.failures), `beyond` the
+        opcodes used beyond the card's palette (Verdict.beyond)."""
         for name, value in (("learner", learner), ("box", box), ("exercise", exercise)):
             if not isinstance(value, str) or not value:
                 raise ValueError(f"{name} must be a non-empty text, not {value!r}")
@@ -265,13 +273,14 @@ class Progress:
         reasons_json = _dumps(list(reasons))
         failures_json = (None if failures is None else
                          _dumps([[k, f] for k, f in failures], default=str))
+        beyond_json = None if beyond is None else _dumps([str(o) for o in beyond])
         when = at.astimezone(UTC).isoformat(timespec="milliseconds") if at else _now()
         with self._guard(), self._transaction():
             cur = self.db.execute(
                 "INSERT INTO attempts (learner, box, exercise, verdict, reasons, trace_hash,"
-                " at, failures) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " at, failures, beyond) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (learner, box, exercise, verdict, reasons_json, trace_hash, when,
-                 failures_json),
+                 failures_json, beyond_json),
             )
         assert cur.lastrowid is not None
         return cur.lastrowid
@@ -279,14 +288,15 @@ class Progress:
     # reading
     def attempts(self, learner: str | None = None) -> list[Attempt]:
         """Every attempt (of one learner, if given), oldest first."""
-        sql = ("SELECT id, learner, box, exercise, verdict, reasons, trace_hash, at, failures"
-               " FROM attempts")
+        sql = ("SELECT id, learner, box, exercise, verdict, reasons, trace_hash, at, failures,"
+               " beyond FROM attempts")
         with self._guard():
             rows = (self.db.execute(sql + " WHERE learner = ? ORDER BY id", (learner,))
                     if learner is not None else self.db.execute(sql + " ORDER BY id"))
             return [Attempt(i, who, b, ex, v, json.loads(r), h, datetime.fromisoformat(at),
-                            None if f is None else [(k, fs) for k, fs in json.loads(f)])
-                    for i, who, b, ex, v, r, h, at, f in rows]
+                            None if f is None else [(k, fs) for k, fs in json.loads(f)],
+                            None if o is None else [str(x) for x in json.loads(o)])
+                    for i, who, b, ex, v, r, h, at, f, o in rows]
 
     def learners(self) -> list[str]:
         with self._guard():

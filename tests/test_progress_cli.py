@@ -21,7 +21,8 @@ from test_progress import make_old_file
 from test_themebox_format import valid_box, write_box
 
 from dojokit.cli.main import main
-from dojokit.i18n import set_language, text
+from dojokit.i18n import set_language
+from dojokit.themebox.grade import Verdict
 from dojokit.themebox.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +78,7 @@ def test_one_row_per_learner_and_exercise_with_the_latest_feedback_in_full(place
     header, *rows = _csv(out)
     assert header == ["Leerling", "Koffer", "Oefening", "Stand", "Pogingen",
                       "Laatste poging", "Laatste feedback", "Voor de leerkracht"]
-    sentence = text(SHORT, "nl").format(**{**SHORT_FIELDS, "colour": "groen"})
+    sentence = Verdict(False, [(SHORT, SHORT_FIELDS)]).feedback("nl")[0]  # as graded
     assert rows == [
         ["ann", "first-steps", "green-light", "klaar", "2", "2026-01-05 10:05", "", ""],
         ["ann", "first-steps", "park", "nog niet geprobeerd", "0", "", "", ""],
@@ -88,7 +89,7 @@ def test_one_row_per_learner_and_exercise_with_the_latest_feedback_in_full(place
         ["bo", "second-box", "green-light", "nog niet geprobeerd", "0", "", "", ""],
         ["bo", "second-box", "park", "nog niet geprobeerd", "0", "", "", ""],
     ]
-    assert "groen" in sentence and "0.5" in sentence  # the grader's own numbers, named
+    assert "groen" in sentence and "0.5 seconden" in sentence  # the grader's own numbers, named
 
 
 def test_box_and_learner_filters_combine(place, capsys):
@@ -120,7 +121,7 @@ def test_the_table_prints_every_word_of_the_feedback_and_no_dangling_header(plac
     _fill()
     code, out, err = _run(capsys, "--lang", "nl", "progress")
     assert code == 0 and err == ""
-    sentence = text(SHORT, "nl").format(**{**SHORT_FIELDS, "colour": "groen"})
+    sentence = Verdict(False, [(SHORT, SHORT_FIELDS)]).feedback("nl")[0]  # as graded
     words = out.split()
     for word in sentence.split():  # wrapped over lines in an 80-column terminal, not cut
         assert word in words
@@ -159,7 +160,7 @@ def test_attempts_kept_by_the_old_schema_still_show_their_feedback(place, capsys
     # with gaps, not a traceback
     assert row[:6] == ["ann", "traffic_light", "green-light", "not yet", "1",
                        "2026-01-05 10:30"]
-    assert row[6].startswith("The light was … for … seconds")
+    assert row[6].startswith("The lights were … for …")
 
 
 # -- grading and reading with a progress file that cannot be used ---------------------------

@@ -665,23 +665,7 @@ add(B, E, "forever", "'Forever' never ends, so the lights never go off: use 'rep
 
 # -- known grader gaps (filled in after grading; see the module docstring) ----------------------
 
-KNOWN_GRADER_GAP: dict[str, str] = {
-    # false "not yet" on accepted programs (the worst kind)
-    "lighthouse/five-times/ok_off_first": (
-        "light steps: the final 'lights off' after 5 full signals is judged as an off step of "
-        "0.1 s (the end state counts as a too-short signal)"),
-    # false "finished" on mistakes
-    "robot_dance/forward-back/forward_twice": (
-        "motion check only sums distance: forward twice counts as there and back"),
-    "robot_dance/spin/drives_not_turns": (
-        "spin check only asks that the motors ran, not that the robot turned on the spot"),
-    "parking_sensor/slow-down/speeds_swapped": (
-        "speed near the wall is not checked: fast near and slow far still passes"),
-    "traffic_light/pedestrian/button_b": (
-        "block check accepts any robot when-block: 'when button B pressed' passes for A"),
-    "traffic_light/lights-off/three_times": (
-        "light sequence asks for at least 2 cycles: 3 cycles pass"),
-}
+KNOWN_GRADER_GAP: dict[str, str] = {}
 
 
 def main() -> None:

@@ -76,6 +76,8 @@ LEVEL_HIGH = 99  # a box's level: its place in the teaching order, 1 first
 TIME_LIMIT_MAX = 600.0  # robot seconds; the simulator runs faster than real time
 MM_MAX = 100_000.0
 ZONE_MARGIN_MM = 30.0  # zone_reached: the middle of the robot this far inside the edge
+SPOT_MM = 30.0  # turns_on_spot: the point between the wheels stays this near its start
+SLOWER_NEAR = 0.8  # slower_near_wall: near the wall at most this part of the speed far away
 SECONDS_MAX = TIME_LIMIT_MAX
 
 Text = dict[str, str]  # {"nl": ..., "fr": ..., "en": ...}
@@ -161,7 +163,7 @@ HARDWARE: dict[str, Cap] = {
 
 ParamKind = Literal[
     "colour", "colours", "seconds", "mm", "zone", "block", "texts", "image", "count",
-    "light", "flag",
+    "light", "flag", "degrees", "direction", "choices",
 ]
 
 # How each kind of argument is written in box.json (English, for the docs).
@@ -177,7 +179,14 @@ PARAM_KINDS: dict[ParamKind, str] = {
     "count": "a whole number from 1 to 1000",
     "light": "a light number from 1, counted as in the light blocks",
     "flag": "`true` or `false`",
+    "degrees": "a number of degrees, more than 0, at most 3600",
+    "direction": "`\"left\"` (counter-clockwise), `\"right\"`, `\"either\"` or `\"both\"` "
+                 "(each way in turn)",
+    "choices": "an object: a menu of the block (e.g. `\"BUTTON\"`) -> the choice it must "
+               "hold (e.g. `\"A\"`)",
 }
+
+TURN_DIRECTIONS = ("left", "right", "either", "both")
 
 
 @dataclass(frozen=True)
@@ -225,7 +234,8 @@ PREDICATES: dict[str, Predicate] = {
              _p("seconds", "seconds", "each colour shown at least this long", 0.0)),
             {"first": ("colour",), "next": ("colour", "previous"),
              "too_short": ("colour", "seconds", "want")},
-            "the lights change to these colours one right after another, in this order",
+            "the lights change to these colours one right after another, in this order (lights "
+            "a program leaves off when it ends by itself count as off for long enough)",
         ),
         Predicate(
             "zone_reached", "trace",
@@ -262,9 +272,11 @@ PREDICATES: dict[str, Predicate] = {
         ),
         Predicate(
             "uses_block", "program",
-            (_p("block", "block", "the kind of block"),),
-            {"missing": ("block",)},
-            "the program holds a block of this kind (read from the program, not the trace)",
+            (_p("block", "block", "the kind of block"),
+             _p("fields", "choices", "what the block's menus must be set to", {})),
+            {"missing": ("block",), "other_choice": ("block", "value", "want")},
+            "the program holds a block of this kind, with its menus set to `fields` (read "
+            "from the program, not the trace)",
         ),
         Predicate(
             "drives", "trace", (),
@@ -295,6 +307,67 @@ PREDICATES: dict[str, Predicate] = {
             {"too_few": ("count", "want")},
             "the buzzer plays at least `count` notes",
         ),
+        Predicate(
+            "turns", "trace",
+            (_p("degrees", "degrees", "how far the robot turns, one way in one go"),
+             _p("direction", "direction", "which way", "either")),
+            {"too_little": ("degrees", "want")},
+            "the robot's heading turns at least `degrees` one way (`direction`) in one go",
+        ),
+        Predicate(
+            "turns_on_spot", "trace",
+            (_p("degrees", "degrees", "how far the robot turns, one way in one go"),
+             _p("mm", "mm", "the point between the wheels stays this close to where it "
+                "started", SPOT_MM),
+             _p("direction", "direction", "which way", "either")),
+            {"too_little": ("degrees", "want"), "moved": ("mm", "want")},
+            "the heading turns at least `degrees` one way in one go, while the point between "
+            "the wheels never leaves a circle of `mm` round its start",
+        ),
+        Predicate(
+            "returns_to_start", "trace",
+            (_p("mm", "mm", "how far from the start the robot gets at least"),
+             _p("within", "mm", "how near the start it ends", SPOT_MM * 2)),
+            {"not_away": ("mm", "want"), "not_back": ("mm", "want")},
+            "the robot gets at least `mm` away from its start (in a straight line) and ends "
+            "within `within` of it: there and back, not twice the same way",
+        ),
+        Predicate(
+            "motion_repeats", "trace",
+            (_p("times", "count", "how many rounds"),),
+            {"too_few": ("rounds", "want"), "too_many": ("rounds", "want")},
+            "the moves the robot makes (forward, backward, left, right; one move twice in "
+            "a row is one move) are exactly `times` equal rounds",
+        ),
+        Predicate(
+            "slower_near_wall", "trace",
+            (_p("near", "mm", "closer to the wall ahead than this is near"),
+             _p("far", "mm", "farther than this is far")),
+            {"never_near": (), "not_slower": ()},
+            f"while driving, the robot's usual (median) speed near the wall is at most "
+            f"{SLOWER_NEAR:g} of its usual speed far from it",
+        ),
+        Predicate(
+            "light_repeats", "trace",
+            (_p("colours", "colours", "one round of colours, in order"),
+             _p("times", "count", "how many rounds"),
+             _p("seconds", "seconds", "each colour shown at least this long", 0.0)),
+            {"first": ("colour",), "too_short": ("colour", "seconds", "want"),
+             "too_few": ("rounds", "want"), "too_many": ("rounds", "want")},
+            "the round of colours comes exactly `times` times in a row; lights left off "
+            "at the end of a program that ended by itself count as off for long enough",
+        ),
+        Predicate(
+            "lights_in_turn", "trace",
+            (_p("colour", "colour", "the colour"),
+             _p("seconds", "seconds", "each turn lasts at least this long", 0.0),
+             _p("times", "count", "how many turns at least", 2),
+             _p("first", "light", "one light", 1),
+             _p("second", "light", "the other light", 2)),
+            {"together": ("colour",), "too_few": ("turns", "want")},
+            "the two lights show the colour in turn, one without the other, at least "
+            "`times` turns of at least `seconds`",
+        ),
     )
 }
 
@@ -310,6 +383,10 @@ FEEDBACK_FIELDS: dict[str, str] = {
     "text": "the first of the check's texts",
     "image": "the image's name, catalog `blocks.menu.<image>`",
     "count": "how many were played",
+    "rounds": "how many rounds came one right after another",
+    "turns": "how many turns the two lights took",
+    "degrees": "how far the robot turned, in whole degrees",
+    "value": "what the block's menu is set to in the program",
 }
 
 
@@ -711,6 +788,17 @@ class _Reader:
     def arg_flag(self, v: Any, part: str, line: int) -> bool:
         return self.flag(v, part, line)
 
+    def arg_degrees(self, v: Any, part: str, line: int) -> float:
+        return self.positive(v, part, line, 3600)
+
+    def arg_direction(self, v: Any, part: str, line: int) -> str:
+        return self.choice(v, part, line, TURN_DIRECTIONS)
+
+    def arg_choices(self, v: Any, part: str, line: int) -> dict[str, str]:
+        if not isinstance(v, _Obj):
+            raise self.kind(line, part, "object")
+        return {k: self.text(*self.get(v, k, part)) for k in v}
+
     # the box
     def box(self, top: Any, box_id: str) -> Box:
         part = TOP
@@ -839,7 +927,8 @@ class _Reader:
             args[param.name] = getattr(self, f"arg_{param.kind}")(av, ap, al)
         line = o.key_lines["check"]
         # a check that can never pass is an authoring slip: say so now, not in class
-        need = args.get("seconds", 0) * len(args.get("colours", (None,)))
+        need = (args.get("seconds", 0) * len(args.get("colours", (None,)))
+                * args.get("times", 1))
         if need > time_limit:
             raise self.fail(line, "too_long", part=part, want=f"{need:g}",
                             limit=f"{time_limit:g}")

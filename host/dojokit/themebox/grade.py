@@ -18,6 +18,7 @@ import hashlib
 import json
 import math
 import re
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,8 +37,10 @@ from dojokit.scratch.robot_blocks import IMAGES, image_bits
 from dojokit.scratch.robot_bridge import RobotBridge
 from dojokit.scratch.runtime import Runtime
 from dojokit.sim import vloop
+from dojokit.themebox import feedback_words as words
 from dojokit.themebox.format import (
     BLOCK_KINDS,
+    SLOWER_NEAR,
     Box,
     Check,
     Exercise,
@@ -68,18 +71,22 @@ class Verdict:
 
     def feedback(self, lang: str | None = None) -> list[str]:
         """The feedback texts, named in `lang` (default: the current language)."""
-        return [_text(key, lang, self._named(fields, lang)) for key, fields in self.failures]
+        return [_text(words.feedback_key(key, fields, lang), lang,
+                      self._named(fields, lang, key)) for key, fields in self.failures]
 
-    def _named(self, fields: dict[str, Any], lang: str | None) -> dict[str, Any]:
-        # checks keep colours, zones, block kinds and images as ids; names come here
+    def _named(self, fields: dict[str, Any], lang: str | None, key: str = ""
+               ) -> dict[str, Any]:
+        # checks keep colours, zones, block kinds, images and plain numbers (mm, seconds);
+        # names, units and the card's number style come here
         names = {
             "colour": lambda v: colour_label(v, lang),
-            "previous": lambda v: colour_label(v, lang),
+            "previous": lambda v: words.colour_the(v, lang),
             "zone": lambda v: self.box.zone_label(v, lang) if self.box else v,
-            "block": lambda v: _text(f"themebox.block.{v}", lang, {}),
+            "block": lambda v: words.block_kind(v, fields.get("offered"), lang),
             "image": lambda v: _text(f"blocks.menu.{v}", lang, {}),
         }
-        return {k: names[k](v) if k in names else v for k, v in fields.items()}
+        named = {k: names[k](v) if k in names else v for k, v in fields.items()}
+        return named | words.measures(fields, lang, key.removeprefix("themebox.feedback."))
 
 
 def _text(key: str, lang: str | None, fields: dict[str, Any]) -> str:
@@ -200,13 +207,7 @@ def _segments(trace: Trace, light: Any) -> list[list[tuple[str, float]]]:
     Colours and durations are the program's own (the light commands in the trace: the
     colour it asked for, "asked" when the profile showed another); what the robot showed
     through its palette and sensory guard stays in the trace for the teacher."""
-    commands = [e for e in trace["events"] if e["kind"] == "light"]
-    count = 1 + max((e["index"] for e in commands if isinstance(e["index"], int)), default=0)
-    per: dict[int, list[tuple[float, str]]] = {}
-    for e in commands:
-        name = nearest_colour(e.get("asked", e["colour"]))
-        for index in range(count) if e["index"] == "all" else (e["index"],):
-            per.setdefault(index, []).append((e["t"], name))
+    per = _light_changes(trace)
     end = trace["duration"]
     out = []
     for index, changes in sorted(per.items()):
@@ -219,6 +220,9 @@ def _segments(trace: Trace, light: Any) -> list[list[tuple[str, float]]]:
                 segs[-1] = (name, segs[-1][1] + (t1 - t0))
             else:
                 segs.append((name, t1 - t0))
+        # lights a finished program leaves off stay off: that last "off" is not a short step
+        if segs and segs[-1][0] == "off" and trace["end"] == "done":
+            segs[-1] = ("off", math.inf)
         out.append(segs)
     return out
 
@@ -241,22 +245,27 @@ def _light_shown(trace: Trace, a: dict[str, Any], box: Box, lang: str | None) ->
 def _light_sequence(trace: Trace, a: dict[str, Any], box: Box, lang: str | None) -> Failure:
     want = [_name(c) for c in a["colours"]]
     best: Failure = ("first", {"colour": a["colours"][0]})
+    furthest = -1  # the attempt that got furthest says what stopped it
     for segs in _segments(trace, "any"):
         for start, (name, _) in enumerate(segs):
             if name != want[0]:
                 continue
             for k, w in enumerate(want):
                 if start + k >= len(segs) or segs[start + k][0] != w:
-                    best = ("next", {"colour": a["colours"][k],
-                                     "previous": a["colours"][k - 1]})
+                    failure: Failure = ("next", {"colour": a["colours"][k],
+                                                 "previous": a["colours"][k - 1]})
                     break
                 if segs[start + k][1] + 1e-6 < a["seconds"]:
-                    best = ("too_short", {"colour": a["colours"][k],
-                                          "seconds": round(segs[start + k][1], 1),
-                                          "want": a["seconds"]})
+                    failure = ("too_short", {"colour": a["colours"][k],
+                                             "seconds": round(segs[start + k][1], 1),
+                                             "want": a["seconds"]})
                     break
             else:
                 return None
+            # a step shown too briefly was still shown: it got that far; ties: the first
+            got = k + (failure is not None and failure[0] == "too_short")
+            if got > furthest:
+                best, furthest = failure, got
     return best
 
 
@@ -386,13 +395,219 @@ def _plays_notes(trace: Trace, a: dict[str, Any], box: Box, lang: str | None) ->
     return None if n >= a["count"] else ("too_few", {"count": n, "want": a["count"]})
 
 
+# -- motion: what the body did (poses), and the moves the program asked for (drive events) --
+def _headings(poses: list[dict[str, Any]]) -> list[float]:
+    """The headings unwrapped (359 -> 1 is +2, not -358), so turns add up."""
+    out: list[float] = []
+    for p in poses:
+        h = p["heading"]
+        out.append(h if not out else out[-1] + (h - out[-1] + 180) % 360 - 180)
+    return out
+
+
+def _turned(poses: list[dict[str, Any]], direction: str) -> float:
+    """The most the robot turned one way in one go (degrees; left = counter-clockwise)."""
+    left = right = 0.0
+    hs = _headings(poses)
+    lo = hi = hs[0] if hs else 0.0
+    for h in hs:
+        lo, hi = min(lo, h), max(hi, h)
+        left, right = max(left, h - lo), max(right, hi - h)
+    return {"left": left, "right": right, "either": max(left, right),
+            "both": min(left, right)}[direction]
+
+
+def _from_start(poses: list[dict[str, Any]]) -> list[float]:
+    # the point between the wheels: it stays put when the robot turns on the spot
+    x0, y0 = (poses[0]["x"], poses[0]["y"]) if poses else (0.0, 0.0)
+    return [math.dist((p["x"], p["y"]), (x0, y0)) for p in poses]
+
+
+def _turns(trace: Trace, a: dict[str, Any], box: Box, lang: str | None) -> Failure:
+    turned = _turned(_poses(trace), a["direction"])
+    if turned + 1e-6 < a["degrees"]:
+        return "too_little", {"degrees": round(turned), "want": round(a["degrees"])}
+    return None
+
+
+def _turns_on_spot(trace: Trace, a: dict[str, Any], box: Box, lang: str | None) -> Failure:
+    failure = _turns(trace, a, box, lang)
+    if failure is not None:
+        return failure
+    away = max(_from_start(_poses(trace)), default=0.0)
+    return None if away <= a["mm"] + 1e-6 else ("moved", {"mm": round(away), "want": a["mm"]})
+
+
+def _returns_to_start(trace: Trace, a: dict[str, Any], box: Box, lang: str | None
+                      ) -> Failure:
+    dist = _from_start(_poses(trace)) or [0.0]
+    if max(dist) + 1e-6 < a["mm"]:
+        return "not_away", {"mm": round(max(dist)), "want": a["mm"]}
+    if dist[-1] > a["within"] + 1e-6:
+        return "not_back", {"mm": round(dist[-1]), "want": a["within"]}
+    return None
+
+
+def _moves(trace: Trace) -> list[tuple[int, int]]:
+    """The moves the robot was told to make, as the signs of its wheels; one move told
+    twice in a row (two left turns of 1 s) is one move."""
+    out: list[tuple[int, int]] = []
+    for e in trace["events"]:
+        left, right = e.get("left") or 0, e.get("right") or 0
+        if e["kind"] != "drive" or not (left or right) or e.get("seconds") == 0:
+            continue
+        move = ((left > 0) - (left < 0), (right > 0) - (right < 0))
+        if not out or out[-1] != move:
+            out.append(move)
+    return out
+
+
+def _rounds(seq: list[Any]) -> int:
+    """How many times the shortest pattern that makes up `seq` comes in it."""
+    n = len(seq)
+    for p in range(1, n + 1):
+        if n % p == 0 and all(seq[i] == seq[i % p] for i in range(n)):
+            return n // p
+    return 0
+
+
+def _motion_repeats(trace: Trace, a: dict[str, Any], box: Box, lang: str | None
+                    ) -> Failure:
+    seq, want = _moves(trace), a["times"]
+    # `times` equal rounds pass, whatever the round is (a round of F B F B twice is fine)
+    if seq and len(seq) % want == 0 and _rounds(seq[: len(seq) // want]) * want == _rounds(seq):
+        return None
+    count = _rounds(seq)
+    return ("too_few" if count < want else "too_many"), {"rounds": count, "want": want}
+
+
+def _slower_near_wall(trace: Trace, a: dict[str, Any], box: Box, lang: str | None
+                      ) -> Failure:
+    near: list[float] = []
+    far: list[float] = []
+    for p, q in pairwise(_poses(trace)):
+        dt, gap = q["t"] - p["t"], _ahead_mm(box, p)
+        speed = math.dist((p["x"], p["y"]), (q["x"], q["y"])) / dt if dt > 0 else 0.0
+        if gap is None or speed < MOVING_MM_S:
+            continue  # standing still says nothing about how fast it drives
+        if gap <= a["near"]:
+            near.append(speed)
+        elif gap >= a["far"]:
+            far.append(speed)
+    if not near:
+        return "never_near", {}
+    # medians: starting and braking are a few poses, not the speed the program chose
+    if far and statistics.median(near) <= SLOWER_NEAR * statistics.median(far):
+        return None
+    return "not_slower", {}
+
+
+MOVING_MM_S = 5.0  # slower than this is standing still
+
+
+def _light_changes(trace: Trace) -> dict[int, list[tuple[float, str]]]:
+    """Per light (from 0): when the program set it to which named colour."""
+    commands = [e for e in trace["events"] if e["kind"] == "light"]
+    count = 1 + max((e["index"] for e in commands if isinstance(e["index"], int)), default=0)
+    per: dict[int, list[tuple[float, str]]] = {}
+    for e in commands:
+        name = nearest_colour(e.get("asked", e["colour"]))
+        for index in range(count) if e["index"] == "all" else (e["index"],):
+            per.setdefault(index, []).append((e["t"], name))
+    return per
+
+
+def _light_repeats(trace: Trace, a: dict[str, Any], box: Box, lang: str | None) -> Failure:
+    want = [_name(c) for c in a["colours"]]
+    n, times = len(want), a["times"]
+    best: tuple[int, Failure] | None = None  # (whole rounds, what stopped them)
+    for segs in _segments(trace, "any"):
+        for start, (name, _) in enumerate(segs):
+            if name != want[0]:
+                continue
+            k, stop = 0, None
+            while start + k < len(segs) and segs[start + k][0] == want[k % n]:
+                seconds = segs[start + k][1]
+                if seconds + 1e-6 < a["seconds"]:
+                    stop = ("too_short", {"colour": a["colours"][k % n],
+                                          "seconds": round(seconds, 1), "want": a["seconds"]})
+                    break
+                k += 1
+            if best is None or k // n > best[0]:
+                best = (k // n, stop)
+    if best is None:
+        return "first", {"colour": a["colours"][0]}
+    rounds, stop = best
+    if rounds < times:
+        return stop or ("too_few", {"rounds": rounds, "want": times})
+    return ("too_many", {"rounds": rounds, "want": times}) if rounds > times else None
+
+
+def _lights_in_turn(trace: Trace, a: dict[str, Any], box: Box, lang: str | None) -> Failure:
+    want, one, two = _name(a["colour"]), a["first"] - 1, a["second"] - 1
+    per = _light_changes(trace)
+    moments = sorted({t for i in (one, two) for t, _ in per.get(i, ())} | {trace["duration"]})
+    turns: list[list[Any]] = []  # [which light alone, how long]
+    together = False
+    for t0, t1 in pairwise(moments):
+        on = [_colour_at(per.get(i, []), t0) == want for i in (one, two)]
+        if all(on):
+            together = together or t1 - t0 + 1e-6 >= a["seconds"]
+        elif any(on):
+            alone = on.index(True)
+            if turns and turns[-1][0] == alone:
+                turns[-1][1] += t1 - t0
+            else:
+                turns.append([alone, t1 - t0])
+    count = sum(1 for _, seconds in turns if seconds + 1e-6 >= a["seconds"])
+    if count >= a["times"]:
+        return None
+    if together:
+        return "together", {"colour": a["colour"]}
+    return "too_few", {"turns": count, "want": a["times"]}
+
+
+def _colour_at(changes: list[tuple[float, str]], t: float) -> str:
+    now = "off"
+    for t0, name in changes:
+        if t0 > t:
+            break
+        now = name
+    return now
+
+
+def _block_choices(target: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """A block's menu choices: its own fields, and its inputs' menus (shadow blocks)."""
+    out = {k: v[0] for k, v in b.get("fields", {}).items() if isinstance(v, list) and v}
+    blocks = target.get("blocks", {})
+    for name, value in b.get("inputs", {}).items():
+        ref = value[1] if isinstance(value, list) and len(value) > 1 else None
+        shadow = blocks.get(ref) if isinstance(ref, str) else None
+        menu = [v[0] for v in shadow.get("fields", {}).values()
+                if isinstance(v, list) and v] if isinstance(shadow, dict) else []
+        if menu:
+            out[name] = menu[0]
+    return out
+
+
 def _uses_block(program: dict[str, Any], a: dict[str, Any], lang: str | None) -> Failure:
     kinds = set(BLOCK_KINDS[a["block"]])
+    other: Failure = None
     for target in program["targets"]:
         for b in target.get("blocks", {}).values():
-            if isinstance(b, dict) and b.get("opcode") in kinds:
+            if not isinstance(b, dict) or b.get("opcode") not in kinds:
+                continue
+            choices = _block_choices(target, b)
+            if not set(a["fields"]) <= set(choices):
+                continue  # another block of the kind, without this menu: not the one asked
+            wrong = [(k, v) for k, v in a["fields"].items()
+                     if str(choices[k]).lower() != str(v).lower()]
+            if not wrong:
                 return None
-    return "missing", {"block": a["block"]}
+            other = other or ("other_choice", {"block": a["block"],
+                                               "value": choices[wrong[0][0]],
+                                               "want": wrong[0][1]})
+    return other or ("missing", {"block": a["block"]})
 
 
 TRACE_CHECKS: dict[str, Callable[[Trace, dict[str, Any], Box, str | None], Failure]] = {
@@ -408,12 +623,20 @@ TRACE_CHECKS: dict[str, Callable[[Trace, dict[str, Any], Box, str | None], Failu
     "says": _says,
     "shows_image": _shows_image,
     "plays_notes": _plays_notes,
+    "turns": _turns,
+    "turns_on_spot": _turns_on_spot,
+    "returns_to_start": _returns_to_start,
+    "motion_repeats": _motion_repeats,
+    "slower_near_wall": _slower_near_wall,
+    "light_repeats": _light_repeats,
+    "lights_in_turn": _lights_in_turn,
 }
 
 
 # what only the simulated world can tell (a real robot reports no position or touches)
 WORLD_CHECKS = {"zone_reached", "stops_before_wall", "distance_kept", "no_wall_touched",
-                "moves_at_least"}
+                "moves_at_least", "turns", "turns_on_spot", "returns_to_start",
+                "slower_near_wall"}
 
 
 def judge(box: Box, exercise: Exercise, program: dict[str, Any], trace: Trace,
@@ -427,7 +650,10 @@ def judge(box: Box, exercise: Exercise, program: dict[str, Any], trace: Trace,
         failure = _check(check, box, program, trace, lang)
         if failure is not None:
             name, fields = failure
-            failures.append((check.spec.feedback_key(name), fields))
+            # how it is said may hang on this program and its card's palette: kept with it
+            said = words.context(f"{check.predicate}.{name}", fields, exercise.palette,
+                                 words.program_opcodes(program))
+            failures.append((check.spec.feedback_key(name), fields | said))
     return Verdict(not failures, failures, trace_hash(trace), box, unjudged,
                    blocks_beyond(program, exercise.palette))
 

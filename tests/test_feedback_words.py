@@ -238,3 +238,12 @@ def test_a_robot_that_did_not_drive_is_not_said_to_drive_0_cm(lang):
 def test_long_distances_in_metres_as_the_card_says_them(lang, metres):
     text = said("themebox.feedback.moves_at_least.too_little", {"mm": 852, "want": 3000}, lang)
     assert "85 cm" in text and metres in text and "300 cm" not in text
+
+
+def test_a_turn_is_said_in_degrees_with_singular_and_plural():
+    from dojokit.themebox.feedback_words import measures
+
+    said = {lang: measures({"degrees": 1, "want": 90}, lang) for lang in ("en", "nl", "fr")}
+    assert said["en"] == {"degrees": "1 degree", "want": "90 degrees"}
+    assert said["nl"] == {"degrees": "1 graad", "want": "90 graden"}
+    assert said["fr"] == {"degrees": "1 degré", "want": "90 degrés"}

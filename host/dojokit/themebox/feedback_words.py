@@ -28,6 +28,7 @@ UNITS: dict[str, tuple[str, float, int]] = {
     "mm": ("cm", 0.1, 0),
     "seconds": ("seconds", 1.0, 1),
     "count": ("notes", 1.0, 0),
+    "degrees": ("degrees", 1.0, 0),
 }
 # from this many of the field's unit on, the card says the larger unit ("3 metres")
 LARGER: dict[str, tuple[float, tuple[str, float, int]]] = {

@@ -17,7 +17,6 @@ Compiler settings per board:
 from __future__ import annotations
 
 import contextlib
-import importlib.resources
 import os
 import shutil
 import stat
@@ -60,16 +59,11 @@ NAME_MAX_BYTES = 7
 
 
 def firmware_dir() -> Path:
-    """The firmware folder: the installed package data, else the source checkout's."""
-    for pkg, sub in (("dojokit", "firmware"), ("dojokit.firmware", "")):
-        try:
-            res = importlib.resources.files(pkg)
-        except (ModuleNotFoundError, TypeError):
-            continue
-        d = Path(str(res / sub)) if sub else Path(str(res))
-        if (d / "main.py").is_file():
-            return d
-    d = Path(__file__).resolve().parents[3] / "firmware"
+    """The firmware folder: the installed package data, else the source checkout's (found
+    the way every shipped data folder is: dojokit.data.shipped)."""
+    from dojokit.data import shipped
+
+    d = shipped("firmware")
     if (d / "main.py").is_file():
         return d
     raise FileNotFoundError("the dojokit firmware folder was not found")

@@ -58,6 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--profile", metavar="NAME", choices=tuple(PROFILES), default="calm",
                        help=t("cli.help.profile", profiles=", ".join(PROFILES)))
 
+    studio = sub.add_parser("studio", help=t("studio.help"), description=t("studio.description"))
+    studio.add_argument("program", metavar="PROGRAM.sb3", nargs="?", help=t("studio.help.program"))
+    studio.add_argument("--box", metavar="BOX", help=t("studio.help.box"))
+    studio.add_argument("--exercise", metavar="ID", help=t("studio.help.exercise"))
+    studio.add_argument("--learner", metavar="NAME", help=t("studio.help.learner"))
+    studio.add_argument("--kit", metavar="KIT", default="sim", help=t("studio.help.kit"))
+    studio.add_argument("--profile", metavar="NAME", choices=tuple(PROFILES),
+                        help=t("cli.help.profile", profiles=", ".join(PROFILES)))
+    studio.add_argument("--scale", metavar="PERCENT", type=int, choices=(100, 125, 150, 175, 200),
+                        help=t("studio.help.scale"))
+
     run = sub.add_parser("run", help=t("run.help"), description=t("run.description"))
     run.add_argument("program", metavar="PROGRAM", help=t("run.help.program"))
     run.add_argument("--kit", metavar="KIT", help=t("run.help.kit"))
@@ -68,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--view", action="store_true", help=t("run.help.view"))
     run.add_argument("--close-after", metavar="SECONDS", type=float,
                      help=t("state.help.close_after"))
+
+    exp = sub.add_parser("export", help=t("export.help"), description=t("export.description"))
+    exp.add_argument("--scratch", action="store_true", help=t("export.help.scratch"))
+    exp.add_argument("program", metavar="PROGRAM", help=t("export.help.program"))
+    exp.add_argument("out", metavar="OUT.sb3", help=t("export.help.out"))
 
     box = sub.add_parser("box", help=t("box.help"), description=t("box.help"))
     box.set_defaults(help_of=box)  # `dojokit box` alone shows the box commands
@@ -128,11 +144,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cmd_ping(args.kit, args.count))
         if args.command == "check":
             return asyncio.run(cmd_check(args.kit, args.profile))
+        if args.command == "studio":
+            from dojokit.studio.runner import Options
+            from dojokit.studio.runner import main as studio_main
+
+            return studio_main(Options(args.box, args.exercise, args.learner, args.kit,
+                                       args.profile, args.lang, args.program,
+                                       args.scale / 100 if args.scale else None))
         if args.command == "run":
             from dojokit.cli.run import cmd_run
 
             return cmd_run(args.program, args.kit, args.timeout, args.trace, args.seed,
                            args.realtime, args.view, args.close_after)
+        if args.command == "export":
+            from dojokit.cli.export import cmd_export
+
+            return cmd_export(args.program, args.out, args.scratch, args.lang)
         if args.command == "box" and args.box_command == "cards":
             from dojokit.cli.cards import cmd_cards
 

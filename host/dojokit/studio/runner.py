@@ -1,0 +1,574 @@
+"""The studio with a robot: opens the window, the exercise, the learner's work and the kit,
+and runs frames, the learner's program and the checks on one asyncio loop.
+
+`StudioRunner.run(script)` calls `script(runner, frame)` before each frame when given (the
+tests drive the studio with posted events this way); the window closes when it returns False.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from dojokit.i18n import LANGUAGES, language, set_language
+from dojokit.studio.app import DEFAULT_SIZE, Feedback, Studio
+from dojokit.studio.editor import say
+from dojokit.studio.program import Program
+
+EXIT_OK, EXIT_USER = 0, 2
+
+
+class StudioError(Exception):
+    """A user mistake: one translated sentence (already in the learner's language)."""
+
+
+@dataclass
+class Options:
+    box: str | None = None
+    exercise: str | None = None
+    learner: str | None = None
+    kit: str = "sim"
+    profile: str | None = None
+    lang: str | None = None
+    program: str | None = None
+    scale: float | None = None
+    size: tuple[int, int] = DEFAULT_SIZE
+    fps: int = 60
+
+
+def teaching_order() -> list[Any]:
+    from dojokit.data import boxes_dir
+    from dojokit.themebox.format import LEVEL_HIGH, list_boxes
+
+    return sorted(list_boxes(boxes_dir()), key=lambda b: (b.level or LEVEL_HIGH, b.id))
+
+
+def choose_exercise(box_id: str | None, exercise_id: str | None, lang: str) -> tuple[Any, Any]:
+    boxes = teaching_order()
+    if not boxes:
+        raise StudioError(say("studio.no_boxes", lang))
+    box = boxes[0] if box_id is None else next((b for b in boxes if b.id == box_id), None)
+    if box is None:
+        raise StudioError(say("studio.no_box", lang, box=box_id))
+    if exercise_id is None:
+        return box, box.exercises[0]
+    ex = next((e for e in box.exercises if e.id == exercise_id), None)
+    if ex is None:
+        raise StudioError(say("studio.no_exercise", lang, box=box.id, exercise=exercise_id))
+    return box, ex
+
+
+def check_kit(kit: str, lang: str) -> str | None:
+    """The sim world of `kit`, or None for a real kit; StudioError for a kit we cannot read."""
+    scheme, _, rest = kit.partition(":")
+    if scheme == "sim":
+        return rest or None
+    if scheme == "serial" and rest:
+        return None
+    raise StudioError(say("studio.bad_kit", lang, kit=kit))
+
+
+def open_display(size: tuple[int, int], lang: str) -> pygame.Surface:
+    try:
+        pygame.display.init()
+        pygame.font.init()
+        return pygame.display.set_mode(size, pygame.RESIZABLE)
+    except pygame.error as exc:
+        raise StudioError(say("studio.no_display", lang)) from exc
+
+
+class StudioRunner:
+    def __init__(self, opts: Options) -> None:
+        self.opts = opts
+        self.lang = opts.lang if opts.lang in LANGUAGES else language()
+        self.world = check_kit(opts.kit, self.lang)
+        self.box, self.exercise = choose_exercise(opts.box, opts.exercise, self.lang)
+        self.profile = opts.profile or self.box.profile or "calm"
+        self.scale = opts.scale or 1.0
+        self.learner = opts.learner
+        self.screen: pygame.Surface | None = None
+        self.studio: Studio | None = None
+        self.robot: Any = None
+        self.bridge: Any = None
+        self.kit: Any = None  # the simulated kit (for the stage)
+        self.rt: Any = None
+        self.run_task: asyncio.Task[Any] | None = None
+        self.check_task: asyncio.Task[Any] | None = None
+        self.connect_task: asyncio.Task[Any] | None = None
+        self.autosaver: Any = None
+        self.first_frame_at: float | None = None
+        self.frame_times: list[float] = []
+        self.checked: list[tuple[float, str]] = []  # (seconds from click to answer, verdict)
+        self._check_started = 0.0
+        self.answers: list[str] = []
+        self.program_path: Path | None = None
+
+    # -- opening ------------------------------------------------------------------------------
+    def _settings(self) -> None:
+        """The learner's own settings, with what the teacher locked winning over arguments."""
+        if self.learner is None:
+            return
+        with contextlib.suppress(ImportError):
+            from dojokit.studio.learners import Learners, effective
+
+            try:
+                learners = Learners.load()
+                settings = learners.get(self.learner) if self.learner in learners.names() \
+                    else None
+            except Exception:  # a damaged learners file must not keep a child out
+                settings = None
+            profile, lang = effective(settings, self.opts.profile, self.opts.lang)
+            self.profile = profile or self.profile
+            if lang in LANGUAGES:
+                self.lang = lang
+            if settings is not None and self.opts.scale is None:
+                self.scale = getattr(settings, "scale", None) or self.scale
+
+    def load_program(self) -> Program:
+        from dojokit.studio import files
+
+        if self.opts.program is not None:
+            self.opened = files.open_program(self.opts.program)
+            self.program_path = Path(self.opts.program)
+            return self.opened.program
+        if self.learner is not None:
+            path = files.autosave_path(self.learner, self.box.id, self.exercise.id)
+            with contextlib.suppress(Exception):
+                if path.exists():
+                    self.opened = files.open_program(path)
+                    return self.opened.program
+        starter = Path(self.exercise.starter)
+        if not starter.is_absolute():
+            starter = self.box.path / starter
+        self.opened = files.open_program(starter)
+        return self.opened.program
+
+    def make_studio(self, program: Program) -> Studio:
+        from dojokit.studio.card import CardView
+        from dojokit.studio.stage import Stage
+        from dojokit.themebox.format import pick
+
+        box, ex = self.box, self.exercise
+        i = box.exercises.index(ex)
+        nxt = box.exercises[i + 1] if i + 1 < len(box.exercises) else None
+
+        def card(lang: str, scale: float, th: Any) -> Any:
+            return CardView(box, ex, lang, scale, th, pick(nxt.title, lang) if nxt else None)
+
+        from dojokit.studio.theme import theme
+
+        stage = Stage(theme(self.profile), self.scale, self.lang, self.profile)
+        studio = Studio(program, ex.palette, lang=self.lang, profile=self.profile,
+                        scale=self.scale, size=self.opts.size, card_factory=card, stage=stage)
+        studio.set_state("waiting_link")
+        return studio
+
+    def _autosaver(self, program: Program) -> Any:
+        from dojokit.studio import files
+
+        if self.learner is None:
+            return None
+        opened = getattr(self, "opened", None)
+        source = opened if opened is not None and opened.program is program else program
+        return files.Autosaver(source, files.autosave_path(self.learner, self.box.id,
+                                                           self.exercise.id))
+
+    # -- the kit ------------------------------------------------------------------------------
+    async def connect(self) -> None:
+        from dojokit.link import Link, LinkError
+        from dojokit.link.sim_transport import SimTransport
+        from dojokit.robot import Robot, session
+        from dojokit.scratch.robot_bridge import RobotBridge
+
+        studio = self.studio
+        assert studio is not None
+        try:
+            if self.opts.kit.startswith("sim"):
+                world = self.world or str(self.box.world_path())
+                transport = SimTransport(label="sim", world=world, seed=0)
+                robot = Robot(Link(transport))
+                await robot.link.connect()
+                self.kit = transport.kit
+                studio.stage.set_sim(self.kit)
+            else:
+                robot = await Robot.open(self.opts.kit)
+                info = robot.info
+                studio.stage.set_real(getattr(info, "name", "") or self.opts.kit,
+                                      getattr(info, "colour", "") or "",
+                                      getattr(info, "number", None), self.opts.kit)
+        except LinkError as exc:
+            studio.message = str(exc)
+            studio.set_state("waiting_link")
+            return
+        self.robot = robot
+        with contextlib.suppress(Exception):
+            robot.profile = self.profile
+        robot.on_state(studio.set_state)
+        self.bridge = RobotBridge(robot)
+        await self.bridge.start()
+        await session.ready(robot)
+        studio.set_state("ready")
+
+    async def close_kit(self) -> None:
+        from dojokit.link import LinkError
+
+        if self.robot is None:
+            return
+        with contextlib.suppress(LinkError, Exception):
+            await self.bridge.stop()
+        with contextlib.suppress(LinkError, Exception):
+            await self.robot.close()
+
+    # -- running and checking -----------------------------------------------------------------
+    async def run_program(self) -> None:
+        from dojokit.robot import session
+        from dojokit.scratch.project import ProjectError
+        from dojokit.scratch.runtime import Runtime
+
+        studio = self.studio
+        assert studio is not None and self.robot is not None
+        loop = asyncio.get_running_loop()
+        data = copy.deepcopy(studio.program.data)
+        stage = studio.stage
+        how = "done"
+        try:
+            self.rt = Runtime(data, on_say=lambda target, kind, msg: stage.bubble(kind, str(msg)),
+                              answers=self._answer, on_question=self._ask, seed=0,
+                              robot=self.bridge, clock=lambda: loop.time() * 1000)
+            how = await session.run(self.robot, self.rt, self.exercise.time_limit * 2)
+            if self.rt.stopped_by_user:
+                how = "interrupted"
+        except ProjectError as exc:
+            studio.message = say("studio.cannot_run", self.lang, why=str(exc))
+            how = "interrupted"
+        except asyncio.CancelledError:
+            how = "interrupted"
+        finally:
+            from dojokit.link import LinkError
+
+            with contextlib.suppress(LinkError):
+                await self.robot.stop()
+            await session.end(self.robot, session.end_state(how))
+            self.rt = None
+            studio.dirty = True
+
+    def _ask(self, question: str) -> None:
+        studio = self.studio
+        assert studio is not None
+        studio.stage.bubble("ask", question)
+        studio.message = say("studio.ask", self.lang)
+
+    def _answer(self) -> str | None:
+        return self.answers.pop(0) if self.answers else None
+
+    def stop_program(self) -> None:
+        if self.rt is not None:
+            self.rt.stopped_by_user = True
+            self.rt.stop_all()
+
+    def _saved_copy(self) -> Path:
+        from dojokit.studio import files
+
+        assert self.studio is not None
+        folder = Path(tempfile.gettempdir()) / "dojokit-studio"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"check-{os.getpid()}.json"
+        files.save_program(self._current(), path)
+        return path
+
+    def _current(self) -> Any:
+        """What to save: the opened file (its assets kept) while the studio edits it."""
+        assert self.studio is not None
+        opened = getattr(self, "opened", None)
+        if opened is not None and opened.program is self.studio.program:
+            return opened
+        return self.studio.program
+
+    async def check_program(self) -> None:
+        from dojokit.themebox.grade import grade
+
+        studio = self.studio
+        assert studio is not None
+        self._check_started = time.perf_counter()
+        before = studio.state
+        studio.set_state("checking")
+        studio.message = say("studio.checking", self.lang)
+        path = self._saved_copy()
+        loop = asyncio.get_running_loop()
+        try:
+            verdict, _trace = await loop.run_in_executor(
+                None, grade, self.box, self.exercise, path, self.lang)
+        finally:
+            studio.set_state(before if before != "checking" else "ready")
+            studio.message = None
+        lines = verdict.feedback(self.lang)
+        studio.feedback = Feedback(verdict.verdict, lines)
+        if verdict.finished:
+            studio.finished = True
+            studio.steps_done = len(self.exercise.card.steps)
+            studio._layout_buttons()
+        if self.robot is not None:
+            from dojokit.link import LinkError
+
+            with contextlib.suppress(LinkError):
+                await self.robot.show_state(verdict.verdict)
+        self._record(verdict)
+        studio.dirty = True
+
+    def answered(self) -> None:
+        """Called by the frame loop once the answer is on screen (for the benchmark)."""
+        if self._check_started:
+            assert self.studio is not None and self.studio.feedback is not None
+            self.checked.append((time.perf_counter() - self._check_started,
+                                 self.studio.feedback.verdict))
+            self._check_started = 0.0
+
+    def _record(self, verdict: Any) -> None:
+        if self.learner is None:
+            return
+        from dojokit.themebox.progress import Progress, ProgressError
+
+        try:
+            with Progress() as store:
+                store.record(self.learner, self.box.id, self.exercise.id, verdict.verdict,
+                             [k for k, _ in verdict.failures], verdict.trace_hash,
+                             failures=verdict.failures, beyond=verdict.beyond)
+        except ProgressError:
+            assert self.studio is not None
+            self.studio.message = say("studio.recorded_not", self.lang)
+
+    def next_exercise(self) -> None:
+        box = self.box
+        i = box.exercises.index(self.exercise)
+        if i + 1 >= len(box.exercises):
+            return
+        self.exercise = box.exercises[i + 1]
+        self.opts.program = None
+        self.program_path = None
+        program = self.load_program()
+        old = self.studio
+        assert old is not None
+        studio = self.make_studio(program)
+        studio.stage = old.stage
+        studio.set_state(old.state)
+        self.studio = studio
+        self.autosaver = self._autosaver(program)
+        studio.on_change = self._changed
+
+    def _changed(self) -> None:
+        if self.autosaver is not None:
+            self.autosaver.maybe_save()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def act(self, action: str) -> None:
+        studio = self.studio
+        assert studio is not None
+        loop = asyncio.get_running_loop()
+        if action == "run" and self.robot is not None and self.rt is None:
+            studio.feedback = None
+            self.run_task = loop.create_task(self.run_program())
+        elif action == "stop":
+            self.stop_program()
+        elif action == "check" and (self.check_task is None or self.check_task.done()):
+            self.check_task = loop.create_task(self.check_program())
+        elif action == "next":
+            self.next_exercise()
+        elif action in ("open", "saveas", "export"):
+            self.file_action(action)
+        elif action == "teacher":
+            self.teacher()
+
+    def file_action(self, action: str) -> None:
+        from dojokit.studio import files
+
+        studio = self.studio
+        assert studio is not None and self.screen is not None
+        folder = files.work_folder()
+        try:
+            from dojokit.studio.filescreen import FileScreen
+        except ImportError:
+            return
+        mode = "open" if action == "open" else "save"
+        screen = FileScreen(studio.th, studio.scale, self.lang, mode, folder)
+        chosen = self._modal(screen)
+        if not isinstance(chosen, Path):
+            return
+        try:
+            if action == "open":
+                self.opened = files.open_program(chosen)
+                program = self.opened.program
+                studio.program = program
+                studio.relayout()
+                self.autosaver = self._autosaver(program)
+                if self.autosaver is not None:
+                    self.autosaver.maybe_save()
+            elif action == "saveas":
+                files.save_program(self._current(), chosen)
+                studio.message = say("studio.saved", self.lang, path=chosen)
+            else:
+                from dojokit.scratch.scratch_export import export_file
+
+                out = chosen.with_suffix(".sb3")
+                export_file(studio.program.data, out, self.lang)
+                studio.message = say("studio.exported", self.lang, path=out)
+        except Exception as exc:  # a file the learner chose: said in one sentence, nothing lost
+            studio.message = say("studio.not_saved", self.lang, path=chosen, why=exc)
+        studio.dirty = True
+
+    def _modal(self, screen: Any) -> Any:
+        """Run a full-window screen (file chooser, teacher mode) until it answers."""
+        assert self.screen is not None
+        clock = pygame.time.Clock()
+        while True:
+            for ev in pygame.event.get():
+                if ev.type == pygame.QUIT:
+                    return "cancel"
+                result = screen.handle(ev)
+                if result is not None:
+                    return result
+            screen.draw(self.screen)
+            pygame.display.flip()
+            clock.tick(30)
+
+    def teacher(self) -> None:
+        with contextlib.suppress(ImportError):
+            from dojokit.studio.learners import Learners
+            from dojokit.studio.teacher import TeacherScreen
+            from dojokit.themebox.progress import Progress
+
+            studio = self.studio
+            assert studio is not None
+            with Progress() as progress:
+                screen = TeacherScreen(studio.th, studio.scale, self.lang, Learners.load(),
+                                       teaching_order(), progress)
+                result = self._modal(screen)
+            if isinstance(result, dict) and result.get("action") == "open":
+                self.learner = result.get("learner") or self.learner
+                self.opts.profile = result.get("profile") or self.opts.profile
+                self.box, self.exercise = choose_exercise(result.get("box"),
+                                                          result.get("exercise"), self.lang)
+                self.profile = self.opts.profile or self.box.profile or "calm"
+                self._settings()
+                program = self.load_program()
+                self.studio = self.make_studio(program)
+                self.studio.stage = studio.stage
+                self.studio.set_state(studio.state)
+                self.autosaver = self._autosaver(program)
+                self.studio.on_change = self._changed
+            studio.dirty = True
+
+    # -- the loop -------------------------------------------------------------------------------
+    def who(self) -> None:
+        """Ask who is working, when the command did not say."""
+        if self.learner is not None:
+            return
+        try:
+            from dojokit.studio.learners import Learners
+            from dojokit.studio.theme import theme
+            from dojokit.studio.who import WhoScreen
+        except ImportError:
+            return
+        learners = Learners.load()
+        screen = WhoScreen(theme(self.profile), self.scale, self.lang, learners)
+        chosen = self._modal(screen)
+        if isinstance(chosen, str) and chosen != "cancel":
+            self.learner = chosen
+
+    async def run(self, script: Callable[[StudioRunner, int], bool] | None = None,
+                  ask_who: bool = True) -> int:
+        started = time.perf_counter()
+        set_language(self.lang)
+        self.screen = open_display(self.opts.size, self.lang)
+        if ask_who:
+            self.who()
+        self._settings()
+        set_language(self.lang)
+        program = self.load_program()
+        self.studio = self.make_studio(program)
+        self.autosaver = self._autosaver(program)
+        self.studio.on_change = self._changed
+        pygame.display.set_caption(say("studio.title", self.lang,
+                                       exercise=_title(self.exercise, self.lang)))
+        self._frame()
+        self.first_frame_at = time.perf_counter() - started
+        loop = asyncio.get_running_loop()
+        self.connect_task = loop.create_task(self.connect())
+        frame = 0
+        period = 1 / self.opts.fps
+        try:
+            while True:
+                if script is not None and not script(self, frame):
+                    break
+                frame += 1
+                studio = self.studio
+                for ev in pygame.event.get():
+                    if ev.type == pygame.VIDEORESIZE:
+                        self.screen = pygame.display.set_mode((ev.w, ev.h), pygame.RESIZABLE)
+                    studio.handle(ev)
+                if studio.quit:
+                    break
+                while studio.actions:
+                    self.act(studio.actions.pop(0))
+                moving = self.rt is not None or (self.kit is not None and studio.stage is not None
+                                                 and not getattr(studio.stage, "settled", True))
+                if studio.dirty or moving or self.kit is not None:
+                    t0 = time.perf_counter()
+                    self._frame()
+                    self.frame_times.append(time.perf_counter() - t0)
+                if self._check_started and studio.feedback is not None:
+                    self.answered()
+                await asyncio.sleep(period)
+        finally:
+            self.stop_program()
+            for task in (self.run_task, self.check_task):
+                if task is not None and not task.done():
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await asyncio.wait_for(task, 3)
+            if self.connect_task is not None and not self.connect_task.done():
+                self.connect_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await self.connect_task
+            await self.close_kit()
+            if self.autosaver is not None:
+                self.autosaver.maybe_save()
+            pygame.display.quit()
+        return EXIT_OK
+
+    def _frame(self) -> None:
+        studio = self.studio
+        assert studio is not None and self.screen is not None
+        if self.screen.get_size() != studio.size:
+            studio.size = self.screen.get_size()
+            studio.relayout()
+        studio.draw(self.screen)
+        pygame.display.flip()
+        studio.dirty = False
+
+
+def _title(exercise: Any, lang: str) -> str:
+    from dojokit.themebox.format import pick
+
+    return pick(exercise.title, lang)
+
+
+def main(opts: Options) -> int:
+    """`dojokit studio`: one sentence and exit 2 for a user mistake, never a traceback."""
+    try:
+        runner = StudioRunner(opts)
+        return asyncio.run(runner.run())
+    except StudioError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        return 130

@@ -14,7 +14,8 @@ sensors (readings shown on demand, so they never cover the robot) and the light 
 swatch per robot light, in robot order, at least 24 px, on a dark housing so that a dimmed
 orange still reads as orange light, not brown paint), two buttons at the bottom. The static
 parts are drawn once onto a surface; each frame blits it and draws the robot, the banner and
-the column.
+the column. The studio's stage draws the same frame offscreen (`offscreen=True`), in a
+narrow place with the strip under the table (`compact=True`), at the scale `fit_scale` gives.
 
 The banner plays the states it is given (`show_state`, e.g. from `Robot.on_state`) in order,
 none skipped: each word stays at least WORD_MS, and a change of colour waits for the
@@ -74,10 +75,12 @@ SWATCH_EDGE: RGB = (96, 104, 116)
 
 MARGIN = 12
 BANNER_H = 56
-BAR_H = 56
+BAR_H = 64  # its buttons are 48 px tall: a 44 px target with room
 MAX_WORLD_PX = (900, 600)  # the world is fitted into this when no scale is given
 MIN_WINDOW_W = 560  # room for the banner word and the two buttons
 SIDE_MIN_W = 190  # the sensor column
+BUTTON_W = 88
+BUTTON_H = 44  # a child's click target: at least 44 x 44 px (WCAG 2.5.5)
 PANEL_H = 300  # the sensor panel: title, four readings, the key hint
 _SIDE_KEYS = ("view.line_left", "view.line_right", "view.no_echo", "view.show_hint",
               "view.hide_hint", "view.light", "view.line_not_dark")
@@ -197,11 +200,108 @@ def _contrast(a: Sequence[int], b: Sequence[int]) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+def _ink_on(colour: Sequence[int]) -> RGB:
+    """The text colour for words on `colour`: the softer light or dark text, or black or
+    white where a mid colour (a capped grey, orange) leaves those under 4.5:1."""
+    ink = TEXT_LIGHT if _contrast(TEXT_LIGHT, colour) >= _contrast(TEXT, colour) else TEXT
+    if _contrast(ink, colour) < 4.5:
+        ink = max(((0, 0, 0), (255, 255, 255)), key=lambda c: _contrast(c, colour))
+    return ink
+
+
+def _say(lang: str, key: str, **fields: object) -> str:
+    text = catalog(lang).get(key) or catalog("en")[key]
+    return text.format(**fields)
+
+
+def _fonts() -> tuple[pygame.font.Font, pygame.font.Font, pygame.font.Font, pygame.font.Font]:
+    # big (the banner's word), normal, small, tiny (a long zone name in a small zone)
+    pygame.font.init()
+    return tuple(pygame.font.Font(None, size) for size in (40, 24, 20, 16))  # type: ignore
+
+
+def _strip_grid(n: int, width: int) -> tuple[int, int, int]:
+    """(per row, rows, swatch size) for n lights in a strip `width` px wide: balanced
+    rows, as few as give the largest swatches (at least SWATCH_MIN, at most SWATCH_MAX)."""
+    inner = width - 2 * SWATCH_GAP
+    best = (n, 1, SWATCH_MIN)
+    for rows in range(1, n + 1):
+        per_row = math.ceil(n / rows)
+        size = min(SWATCH_MAX, (inner - SWATCH_GAP * (per_row - 1)) // per_row)
+        if size > best[2]:
+            best = (per_row, rows, size)
+        if size >= SWATCH_MAX:
+            break
+    return best
+
+
+def _strip_height(n: int, width: int, title_h: int) -> int:
+    _, rows, size = _strip_grid(n, width)
+    return SWATCH_GAP + title_h + SWATCH_GAP + rows * (size + SWATCH_GAP) + SWATCH_GAP
+
+
+class _Layout:
+    """Where each part of the frame goes."""
+
+    def __init__(self, size: tuple[int, int], world: pygame.Rect, panel: pygame.Rect,
+                 strip: pygame.Rect) -> None:
+        self.size = size
+        self.world, self.panel, self.strip = world, panel, strip
+        self.banner = pygame.Rect(0, 0, size[0], BANNER_H)
+        top = size[1] - (BAR_H + BUTTON_H) // 2  # centred in the bottom bar
+        self.buttons = {
+            "press_a": pygame.Rect(size[0] - 2 * (BUTTON_W + MARGIN), top, BUTTON_W, BUTTON_H),
+            "press_b": pygame.Rect(size[0] - (BUTTON_W + MARGIN), top, BUTTON_W, BUTTON_H),
+        }
+
+
+def _measures(lang: str, fonts: Sequence[pygame.font.Font]) -> tuple[int, int, int]:
+    """What the frame's words need, in px: (sensor column width, narrowest compact frame,
+    small font height). The same at every scale."""
+    big, font, small = fonts[:3]
+    side_w = max(SIDE_MIN_W, max(font.size(_say(lang, k))[0] for k in _SIDE_KEYS) + 28)
+    # a compact frame holds the banner's longest word beside its sign, and the two buttons
+    word_w = max(big.size(_say(lang, f"view.state.{s}"))[0] for s in _STATE_COLOUR)
+    narrowest = max(MARGIN + 4 + 5 * 7 + 16 + word_w + MARGIN, MARGIN + 2 * (BUTTON_W + MARGIN))
+    return side_w, narrowest, small.get_height()
+
+
+def _layout(width: float, height: float, scale: float, lights: int, compact: bool,
+            measures: tuple[int, int, int]) -> _Layout:
+    """Fixed places: the banner on top, the table, the buttons at the bottom. The window
+    has the sensor column right of the table (showing the sensors never covers the table
+    or the robot); a compact frame has the light strip under the table and no column."""
+    side_w, narrowest, small_h = measures
+    n = max(1, lights)
+    ww, wh = round(width * scale), round(height * scale)
+    if compact:
+        win_w = max(MARGIN + ww + MARGIN, narrowest)
+        strip_w = win_w - 2 * MARGIN
+        strip_h = _strip_height(n, strip_w, small_h)
+        win_h = BANNER_H + MARGIN + wh + MARGIN + strip_h + MARGIN + BAR_H
+        world = pygame.Rect((win_w - ww) // 2, BANNER_H + MARGIN, ww, wh)
+        strip = pygame.Rect(MARGIN, world.bottom + MARGIN, strip_w, strip_h)
+        return _Layout((win_w, win_h), world, pygame.Rect(win_w, BANNER_H, 0, 0), strip)
+    strip_h = _strip_height(n, side_w, small_h)
+    win_w = max(MARGIN + ww + MARGIN + side_w + MARGIN, MIN_WINDOW_W)
+    win_h = BANNER_H + MARGIN + max(wh, PANEL_H + MARGIN + strip_h) + MARGIN + BAR_H
+    panel = pygame.Rect(win_w - MARGIN - side_w, BANNER_H + MARGIN, side_w, PANEL_H)
+    strip = pygame.Rect(panel.x, panel.bottom + MARGIN, side_w, strip_h)
+    return _Layout((win_w, win_h), pygame.Rect(MARGIN, BANNER_H + MARGIN, ww, wh), panel, strip)
+
+
 class SimView:
     """A pygame window showing `world` and a robot of shape `body`.
 
     Call `draw()` once per frame (it presents the frame) and `pump()` once per frame (it
     reads the window's events). The integrator paces the frames (e.g. pygame.time.Clock).
+
+    With `offscreen=True` the same frame is drawn into `self.screen`, a Surface of
+    `self.size`, for another window to show (the studio's stage): no window is opened, no
+    caption set, nothing presented, and `pump()` leaves the event queue to that window
+    (it can pass mouse events to `handle()`). `compact=True` puts the light strip under
+    the table and leaves out the sensor column, for a narrow place; `fit_scale()` gives the
+    scale that fits a frame into a given size.
     """
 
     def __init__(
@@ -214,6 +314,8 @@ class SimView:
         *,
         clock: Callable[[], float] = time.monotonic,
         lights: int = 6,
+        offscreen: bool = False,
+        compact: bool = False,
     ) -> None:
         if isinstance(profile, str):
             if profile not in PROFILES:
@@ -237,42 +339,58 @@ class SimView:
         self._text_cache: dict[tuple[str, int, RGB], pygame.Surface] = {}
         self._mouse_down: str | None = None  # which on-screen button the mouse holds
 
-        # display and fonts only: the mixer is never started, so the view cannot make sound
-        pygame.display.init()
-        pygame.font.init()
-        self._font_big = pygame.font.Font(None, 40)
-        self._font = pygame.font.Font(None, 24)
-        self._font_small = pygame.font.Font(None, 20)
-        self._font_tiny = pygame.font.Font(None, 16)  # a long zone name in a small zone
+        self.offscreen = offscreen
+        self.compact = compact
 
-        # fixed places: banner on top, table left, sensor column right, buttons at the
-        # bottom; showing the sensors never covers the table or the robot
+        # display and fonts only: the mixer is never started, so the view cannot make sound;
+        # offscreen, the window that shows the frame owns the display
+        if not offscreen:
+            pygame.display.init()
+        self._font_big, self._font, self._font_small, self._font_tiny = _fonts()
+
         width, height = float(world.width), float(world.height)
         if scale is None:
             scale = min(MAX_WORLD_PX[0] / width, MAX_WORLD_PX[1] / height)
         self.scale = float(scale)
-        ww, wh = round(width * self.scale), round(height * self.scale)
-        side_w = max(SIDE_MIN_W, max(self._font.size(self._t(k))[0] for k in _SIDE_KEYS) + 28)
-        strip_h = self._strip_height(max(1, lights), side_w)
-        win_w = max(MARGIN + ww + MARGIN + side_w + MARGIN, MIN_WINDOW_W)
-        win_h = BANNER_H + MARGIN + max(wh, PANEL_H + MARGIN + strip_h) + MARGIN + BAR_H
-        self.size = (win_w, win_h)
-        self.world_rect = pygame.Rect(MARGIN, BANNER_H + MARGIN, ww, wh)
-        self.panel_rect = pygame.Rect(win_w - MARGIN - side_w, BANNER_H + MARGIN, side_w, PANEL_H)
-        self.strip_rect = pygame.Rect(self.panel_rect.x, self.panel_rect.bottom + MARGIN,
-                                      side_w, strip_h)
-        self.banner_rect = pygame.Rect(0, 0, win_w, BANNER_H)
-        bar_top = win_h - BAR_H
-        self.buttons = {
-            "press_a": pygame.Rect(win_w - 2 * (88 + MARGIN), bar_top + 8, 88, BAR_H - 16),
-            "press_b": pygame.Rect(win_w - (88 + MARGIN), bar_top + 8, 88, BAR_H - 16),
-        }
+        place = _layout(width, height, self.scale, lights, compact,
+                        _measures(self.lang, (self._font_big, self._font, self._font_small)))
+        self.size = place.size
+        self.world_rect = place.world
+        self.panel_rect = place.panel
+        self.strip_rect = place.strip
+        self.banner_rect = place.banner
+        self.buttons = place.buttons
 
-        self.screen = pygame.display.set_mode(self.size)
-        # the world's own title in the learner's language when it has one, else its name
-        title = world.title(self.lang) if callable(getattr(world, "title", None)) else None
-        pygame.display.set_caption(self._t("view.title", world=title or getattr(world, "name", "")))
+        if offscreen:
+            self.screen = pygame.Surface(self.size)
+        else:
+            self.screen = pygame.display.set_mode(self.size)
+            # the world's own title in the learner's language when it has one, else its name
+            title = world.title(self.lang) if callable(getattr(world, "title", None)) else None
+            pygame.display.set_caption(
+                self._t("view.title", world=title or getattr(world, "name", "")))
         self._static = self._render_static()
+
+    @classmethod
+    def fit_scale(cls, world: Any, body: Any, lights: int, max_w: int, max_h: int, *,
+                  lang: str | None = None, compact: bool = False) -> float | None:
+        """The largest scale (px per mm) whose frame fits in max_w x max_h px: the table
+        as large as the place allows, in whole pixels. None when even the frame's fixed
+        parts (banner, strip, buttons) do not fit."""
+        measures = _measures(lang if lang in LANGUAGES else language(), _fonts())
+        width, height = float(world.width), float(world.height)
+
+        def fits(scale: float) -> bool:
+            w, h = _layout(width, height, scale, lights, compact, measures).size
+            return w <= max_w and h <= max_h
+
+        # the table's size changes only at whole pixels of its width or height: try those,
+        # largest first (a table larger than the whole place cannot fit)
+        top = min(max_w / width, max_h / height)
+        steps = sorted({k / width for k in range(1, math.floor(top * width) + 1)}
+                       | {k / height for k in range(1, math.floor(top * height) + 1)},
+                       reverse=True)
+        return next((s for s in steps if fits(s)), None)
 
     # -- coordinates ---------------------------------------------------------------------
     def world_to_screen(self, x: float, y: float) -> tuple[int, int]:
@@ -306,23 +424,10 @@ class SimView:
 
     # -- the light strip -------------------------------------------------------------------
     def _strip_grid(self, n: int, width: int) -> tuple[int, int, int]:
-        """(per row, rows, swatch size) for n lights in a strip `width` px wide: balanced
-        rows, as few as give the largest swatches (at least SWATCH_MIN, at most SWATCH_MAX)."""
-        inner = width - 2 * SWATCH_GAP
-        best = (n, 1, SWATCH_MIN)
-        for rows in range(1, n + 1):
-            per_row = math.ceil(n / rows)
-            size = min(SWATCH_MAX, (inner - SWATCH_GAP * (per_row - 1)) // per_row)
-            if size > best[2]:
-                best = (per_row, rows, size)
-            if size >= SWATCH_MAX:
-                break
-        return best
+        return _strip_grid(n, width)
 
     def _strip_height(self, n: int, width: int) -> int:
-        _, rows, size = self._strip_grid(n, width)
-        title = self._font_small.get_height()
-        return SWATCH_GAP + title + SWATCH_GAP + rows * (size + SWATCH_GAP) + SWATCH_GAP
+        return _strip_height(n, width, self._font_small.get_height())
 
     def swatches(self, n: int) -> list[pygame.Rect]:
         """Where the strip draws the robot's `n` lights: light 1 first, left to right, then
@@ -336,8 +441,7 @@ class SimView:
 
     # -- text ------------------------------------------------------------------------------
     def _t(self, key: str, **fields: object) -> str:
-        text = catalog(self.lang).get(key) or catalog("en")[key]
-        return text.format(**fields)
+        return _say(self.lang, key, **fields)
 
     def _text(self, text: str, font: pygame.font.Font, colour: RGB) -> pygame.Surface:
         # rendered text is cached: the same words are drawn every frame
@@ -410,13 +514,15 @@ class SimView:
         bar = pygame.Rect(0, self.size[1] - BAR_H, self.size[0], BAR_H)
         pygame.draw.rect(surf, BAR, bar)
         hint = self._text(self._t("view.buttons_hint"), self._font_small, TEXT)
-        surf.blit(hint, (MARGIN, bar.centery - hint.get_height() // 2))
+        if MARGIN + hint.get_width() + MARGIN <= min(r.x for r in self.buttons.values()):
+            surf.blit(hint, (MARGIN, bar.centery - hint.get_height() // 2))
         for action, rect in self.buttons.items():
             pygame.draw.rect(surf, BUTTON, rect, border_radius=8)
             pygame.draw.rect(surf, BUTTON_EDGE, rect, 2, border_radius=8)
             label = self._text(action[-1].upper(), self._font, TEXT)
             surf.blit(label, label.get_rect(center=rect.center))
-        return surf.convert()
+        # the display's own pixel format blits fastest; offscreen there may be no display yet
+        return surf.convert() if pygame.display.get_surface() is not None else surf
 
     def _draw_track(
         self, surf: pygame.Surface, points: Iterable[Sequence[float]], width_mm: float
@@ -503,8 +609,10 @@ class SimView:
         self._draw_strip(screen, shown)
         self._advance(now_ms)
         self._draw_banner(screen, now_ms)
-        self._draw_panel(screen, sensors if self.show_sensors else None)
-        pygame.display.flip()
+        if self.panel_rect.width:  # compact frames have no sensor column
+            self._draw_panel(screen, sensors if self.show_sensors else None)
+        if not self.offscreen:
+            pygame.display.flip()
 
     def _light_colours(self, lights: list[Any], now_ms: float) -> list[RGB]:
         # each light through the profile's cap and the steady/fade guard, once a frame:
@@ -576,7 +684,7 @@ class SimView:
         colour = self._banner.update(want, now_ms, shown_state)  # the word and colour together
         pygame.draw.rect(screen, colour, self.banner_rect)
         target = self._banner.to
-        ink = TEXT_LIGHT if _contrast(TEXT_LIGHT, target) >= _contrast(TEXT, target) else TEXT
+        ink = _ink_on(target)
         # the state's 5x5 sign, the same one the robot's display shows
         cell = 7
         x0 = MARGIN + 4
@@ -626,34 +734,42 @@ class SimView:
         """Read the window's events. Returns actions: "quit" (window closed or Escape),
         "toggle_sensors" (S; the view also switches its panel), "press_a"/"press_b" (keys A,
         B or the on-screen buttons) and "release_a"/"release_b" when they are let go."""
+        if self.offscreen:  # the window showing the frame reads its own events
+            return []
         actions: list[str] = []
         for event in pygame.event.get():
-            if event.type == pygame.QUIT:
+            actions += self.handle(event)
+        return actions
+
+    def handle(self, event: pygame.event.Event) -> list[str]:
+        """The actions one event gives, as `pump()` reads them (positions in frame pixels)."""
+        actions: list[str] = []
+        if event.type == pygame.QUIT:
+            actions.append("quit")
+        elif event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_ESCAPE:
                 actions.append("quit")
-            elif event.type == pygame.KEYDOWN:
-                if event.key == pygame.K_ESCAPE:
-                    actions.append("quit")
-                elif event.key == pygame.K_s:
-                    self.show_sensors = not self.show_sensors
-                    actions.append("toggle_sensors")
-                elif event.key == pygame.K_a:
-                    actions.append("press_a")
-                elif event.key == pygame.K_b:
-                    actions.append("press_b")
-            elif event.type == pygame.KEYUP:
-                if event.key == pygame.K_a:
-                    actions.append("release_a")
-                elif event.key == pygame.K_b:
-                    actions.append("release_b")
-            elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-                # event.pos, not mouse.get_pos(): posted events do not move the mouse
-                for action, rect in self.buttons.items():
-                    if rect.collidepoint(event.pos):
-                        self._mouse_down = action
-                        actions.append(action)
-            elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._mouse_down:
-                actions.append(self._mouse_down.replace("press", "release"))
-                self._mouse_down = None
+            elif event.key == pygame.K_s:
+                self.show_sensors = not self.show_sensors
+                actions.append("toggle_sensors")
+            elif event.key == pygame.K_a:
+                actions.append("press_a")
+            elif event.key == pygame.K_b:
+                actions.append("press_b")
+        elif event.type == pygame.KEYUP:
+            if event.key == pygame.K_a:
+                actions.append("release_a")
+            elif event.key == pygame.K_b:
+                actions.append("release_b")
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            # event.pos, not mouse.get_pos(): posted events do not move the mouse
+            for action, rect in self.buttons.items():
+                if rect.collidepoint(event.pos):
+                    self._mouse_down = action
+                    actions.append(action)
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._mouse_down:
+            actions.append(self._mouse_down.replace("press", "release"))
+            self._mouse_down = None
         return actions
 
     def screenshot(self, path: str | Path) -> None:
@@ -662,4 +778,5 @@ class SimView:
             pygame.image.save(self.screen, f, "png")
 
     def close(self) -> None:
-        pygame.display.quit()
+        if not self.offscreen:  # offscreen, the display belongs to the window showing us
+            pygame.display.quit()

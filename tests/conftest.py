@@ -19,3 +19,19 @@ def run():
         return asyncio.run(asyncio.wait_for(coro, timeout))
 
     return _run
+
+
+@pytest.fixture(autouse=True)
+def _own_user_folders(tmp_path_factory, monkeypatch):
+    """Progress, learners, autosaves and the learner's documents go to a folder of this test,
+    never into the user's own (platformdirs reads these variables on every call)."""
+    base = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(base / "Documents"))
+
+
+@pytest.fixture(autouse=True)
+def _checks_in_process(monkeypatch):
+    """The studio's checks run in this process in tests (one worker Python per studio
+    opened would cost more than the tests); tests/test_studio_run.py checks the worker."""
+    monkeypatch.setenv("DOJOKIT_CHECK_IN_PROCESS", "1")

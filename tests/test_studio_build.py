@@ -13,13 +13,14 @@ import pytest
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
-import dojokit.studio  # noqa: E402,F401  (before pygame: no banner)
-from dojokit.data import boxes_dir  # noqa: E402
-from dojokit.studio import files  # noqa: E402
-from dojokit.studio.runner import Options, StudioRunner  # noqa: E402
-from dojokit.themebox.format import load_box  # noqa: E402
-from dojokit.themebox.grade import grade  # noqa: E402
-from studio_driver import Builder, canonical, write_empty  # noqa: E402
+from studio_driver import Builder, canonical, write_empty
+
+import dojokit.studio  # noqa: F401  (before pygame: no banner)
+from dojokit.data import boxes_dir
+from dojokit.studio import files
+from dojokit.studio.runner import Options, StudioRunner
+from dojokit.themebox.format import load_box
+from dojokit.themebox.grade import grade
 
 CASES = [
     ("traffic_light", "three-colours", "click"),

@@ -31,7 +31,7 @@ from dojokit.i18n import catalog
 from dojokit.scratch.blocks import block_def
 from dojokit.studio import icons
 from dojokit.studio.canvas import Layout, Painter, Piece
-from dojokit.studio.editor import Editor, say
+from dojokit.studio.editor import AnswerBox, Editor, say
 from dojokit.studio.palette import Palette
 from dojokit.studio.program import EditError, Place, Program
 from dojokit.studio.theme import (
@@ -80,6 +80,10 @@ class Drag:
     pos: tuple[int, int] = (0, 0)
     active: bool = False
     place: Place | None = None
+    # found once per drag (the program does not change while a block is dragged): the layout
+    # with every place open, and the blocks that move
+    base: Layout | None = None
+    hidden: set[str] | None = None
 
 
 @dataclass
@@ -109,12 +113,15 @@ class Studio:
         self.holding: Holding | None = None
         self.drag: Drag | None = None
         self.editor: Editor | None = None
+        self.answer_box: AnswerBox | None = None  # a program's question, waiting for words
+        self.answers: list[str] = []
         self.feedback: Feedback | None = None
         self.region = "palette"
         self.index = 0
         self.scroll = [0, 0]  # script area scroll, px
         self.pal_scroll = 0
         self.state = "waiting_link"
+        self.checking = False  # "Am I finished?" is being answered
         self.steps_done = 0
         self.finished = False
         self.message: str | None = None  # one calm sentence under the buttons
@@ -131,7 +138,7 @@ class Studio:
 
     # -- layout ---------------------------------------------------------------------------------
     def relayout(self) -> None:
-        s, (w, _h) = self.scale, self.size
+        s, (w, h) = self.scale, self.size
         m = px(8, s)
         self.font = font(px(18, s))
         self.bold = font(px(18, s), bold=True)
@@ -140,12 +147,14 @@ class Studio:
         if self.card_factory is not None:
             self.card = self.card_factory(self.lang, s, self.th)
         card_h = self.card.height_for(w - 2 * m) if self.card is not None else px(120, s)
+        card_h = min(card_h, int(h * 0.45))  # the script area always keeps room
         self.card_rect = pygame.Rect(m, m, w - 2 * m, card_h)
         self._layout_buttons()
         top = self.card_rect.bottom + m
         bottom = self.bar_rect.y - m
-        pal_w = min(self.palette.width, int(w * 0.34))
-        stage_w = max(int(w * 0.26), px(240, 1.0))
+        # the palette shows its widest block whole when it can; the stage gives way first
+        pal_w = min(self.palette.width, int(w * 0.42))
+        stage_w = max(int(w * 0.22), 260)
         self.palette_rect = pygame.Rect(m, top, pal_w, bottom - top)
         self.stage_rect = pygame.Rect(w - m - stage_w, top, stage_w, bottom - top)
         self.script_rect = pygame.Rect(self.palette_rect.right + m, top,
@@ -159,7 +168,7 @@ class Studio:
         s, (w, h) = self.scale, self.size
         m = px(8, s)
         bh = max(px(MIN_TARGET + 12, s), self.bold.get_height() + px(20, s))
-        pad = px(20, s)
+        pad = px(12, s)
         labels = {b: self.t(f"studio.button.{b}", n=len(self.program.tray)) for b in BUTTONS}
         if self.finished:
             labels["next"] = self.t("studio.button.next")
@@ -190,9 +199,9 @@ class Studio:
         running = self.state in ("running", "moving_soon")
         for b in self.buttons:
             b.enabled = {
-                "run": not running and self.state != "waiting_link" and self.state != "checking",
+                "run": not running and self.state != "waiting_link" and not self.checking,
                 "stop": running,
-                "check": not running and self.state != "checking",
+                "check": not running and not self.checking,
                 "undo": self.program.can_undo,
                 "redo": self.program.can_redo,
                 "putback": bool(self.program.tray),
@@ -212,7 +221,13 @@ class Studio:
         """Every place the held block may go (click-to-place shows them all)."""
         if self.holding is None:
             return []
-        return self.candidate_places(self.holding.block_id, self.holding.opcode)
+        # asked several times a frame; found again only after an edit or another block held
+        key = (self.program.changes, id(self.program), self.holding.block_id,
+               self.holding.opcode)
+        if key != self._places_key:
+            self._places = self.candidate_places(self.holding.block_id, self.holding.opcode)
+            self._places_key = key
+        return self._places
 
     def candidate_places(self, block_id: str | None, opcode: str | None) -> list[Place]:
         p = self.program
@@ -276,6 +291,11 @@ class Studio:
         if region == "card":
             return [("card", self.card_rect, None)]
         if region == "stage":
+            view = getattr(self.stage, "view", None)
+            frame = getattr(self.stage, "frame_rect", None)
+            if view is not None and frame is not None:  # the simulated robot's A and B
+                return [("robot_button", r.move(frame.x, frame.y), name)
+                        for name, r in view.buttons.items()]
             return [("stage", self.stage_rect, None)]
         return []
 
@@ -417,6 +437,13 @@ class Studio:
             pygame.key.start_text_input()
         self.dirty = True
 
+    def ask(self, question: str) -> None:
+        """A program asks: the large answer field opens (its answer goes to `answers`)."""
+        self.answer_box = AnswerBox(question, self.th, self.scale, self.lang,
+                                    pygame.Rect(0, 0, *self.size))
+        pygame.key.start_text_input()
+        self.dirty = True
+
     def close_editor(self, result: str | None) -> None:
         if self.editor is not None and self.editor.kind == "text":
             pygame.key.stop_text_input()
@@ -434,12 +461,24 @@ class Studio:
             self.size = (max(ev.w, 800), max(ev.h, 600))
             self.relayout()
             return
+        if self.answer_box is not None:
+            answer = self.answer_box.handle(ev)
+            if answer is not None:
+                self.answers.append(answer)
+                self.answer_box = None
+                pygame.key.stop_text_input()
+            self.dirty = True
+            return
         if self.editor is not None:
             result = self.editor.handle(ev)
             if result is not None:
                 self.close_editor(result)
             self.dirty = True
             return
+        if ev.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP) and self.stage is not None \
+                and self.stage_rect.collidepoint(ev.pos):
+            # the simulated robot's own A and B buttons, pressed on the stage
+            self.actions += self.stage.handle(ev)
         if ev.type == pygame.KEYDOWN:
             self.key(ev)
         elif ev.type == pygame.MOUSEBUTTONDOWN and ev.button == 1:
@@ -530,6 +569,8 @@ class Studio:
             self.press(what.id)
         elif kind == "card":
             self.tick_step()
+        elif kind == "robot_button":  # Enter presses and lets go, as a click does
+            self.actions += [what, what.replace("press_", "release_")]
 
     def _focus_block(self, block_id: str | None) -> None:
         self.region = "script"
@@ -580,11 +621,11 @@ class Studio:
             return None
         # the dragged block's top-left, in script coordinates, as Scratch snaps it
         tx, ty = self.to_script((d.pos[0] - d.grab[0], d.pos[1] - d.grab[1]))
-        cands = self.candidate_places(d.block_id, d.opcode)
-        if not cands:
-            return None
-        base = Layout(self.program, self.th, self.scale, self.lang, cands).run(
-            (px(16, self.scale), px(16, self.scale)))
+        if d.base is None:
+            cands = self.candidate_places(d.block_id, d.opcode)
+            d.base = Layout(self.program, self.th, self.scale, self.lang, cands).run(
+                (px(16, self.scale), px(16, self.scale)))
+        base = d.base
         best, best_d = None, px(SNAP, self.scale) ** 2
         for pc in base.pieces:
             if pc.kind != "place":
@@ -696,8 +737,7 @@ class Studio:
         surface.set_clip(self.script_rect)
         hidden: set[str] = set()
         if self.drag is not None and self.drag.active and self.drag.block_id is not None:
-            hidden = set(self.program.moving_stack(self.drag.block_id))
-            hidden |= {pc.block for pc in lay.pieces if pc.block and self._inside(pc.block, hidden)}
+            hidden = self._moving_blocks(self.drag, lay)
         self.painter.draw(surface, lay, (self.script_rect.x - self.scroll[0],
                                          self.script_rect.y - self.scroll[1]),
                           self.script_rect, hidden)
@@ -725,7 +765,9 @@ class Studio:
         # the dragged block follows the pointer, over everything
         if self.drag is not None and self.drag.active:
             self._draw_dragged(surface)
-        if self.editor is not None:
+        if self.answer_box is not None:
+            self.answer_box.draw(surface)
+        elif self.editor is not None:
             self.editor.draw(surface)
         else:
             f = self.focused()
@@ -742,6 +784,15 @@ class Studio:
             cur = self.program.blocks.get(cur, {}).get("parent")
         return False
 
+    def _moving_blocks(self, d: Drag, lay: Layout) -> set[str]:
+        """The dragged stack's blocks and every block inside them (the same all drag long)."""
+        if d.hidden is None:
+            assert d.block_id is not None
+            stack = set(self.program.moving_stack(d.block_id))
+            d.hidden = stack | {pc.block for pc in lay.pieces
+                                if pc.block and self._inside(pc.block, stack)}
+        return d.hidden
+
     def _draw_dragged(self, surface: pygame.Surface) -> None:
         d = self.drag
         assert d is not None
@@ -755,9 +806,7 @@ class Studio:
             pc = lay.piece_of(d.block_id)
             if pc is None:
                 return
-            stack = set(self.program.moving_stack(d.block_id))
-            keep = {p.block for p in lay.pieces if p.block and self._inside(p.block, stack)}
-            others = {p.block for p in lay.pieces if p.block} - keep
+            others = {p.block for p in lay.pieces if p.block} - self._moving_blocks(d, lay)
             self.painter.draw(surface, lay, (x - pc.rect.x, y - pc.rect.y), None, others)
 
     def _button(self, surface: pygame.Surface, b: Button) -> None:
@@ -812,6 +861,8 @@ class Studio:
         surface.blit(img, img.get_rect(center=self._feedback_close.center))
 
     _feedback_close = pygame.Rect(0, 0, 0, 0)
+    _places_key: tuple[Any, ...] | None = None
+    _places: list[Place] = []  # noqa: RUF012  (replaced, never changed in place)
 
 
 def draw_sign(surface: pygame.Surface, verdict: str, rect: pygame.Rect, th: Theme) -> None:

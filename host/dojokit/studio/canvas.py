@@ -33,7 +33,7 @@ GAP = 6
 ARM = 28  # the left arm of a C-block
 MOUTH_MIN = 44  # an empty mouth: still a 44 px target
 BOTTOM_ARM = 24
-PLACE_H = 44  # an open gap where a block may go
+PLACE_H = 48  # an open gap where a block may go: its target, 2 px in from each side, is 44
 HAT_TOP = 14
 SCRIPT_GAP = 40
 
@@ -78,13 +78,21 @@ class Layout:
         self.pieces: list[Piece] = []
         self._sizes: dict[str, _Size] = {}
         self._words: dict[str, int] = {}
+        # measured once per layout: a 300-block program is laid out again whenever the open
+        # place moves under a dragged block, within one frame
+        self._pxs: dict[float, int] = {}
+        self._row_cache: dict[str, list[list[str | Slot]]] = {}
+        self._row_sizes: dict[tuple[str, int], _Size] = {}
         self.width = 0
         self.height = 0
         self.script_rects: dict[str, pygame.Rect] = {}
 
     # -- measuring --------------------------------------------------------------------------
     def _px(self, v: float) -> int:
-        return px(v, self.s)
+        n = self._pxs.get(v)
+        if n is None:
+            n = self._pxs[v] = px(v, self.s)
+        return n
 
     def _word_w(self, text: str) -> int:
         w = self._words.get(text)
@@ -116,6 +124,12 @@ class Layout:
 
     def _rows(self, block_id: str) -> list[list[str | Slot]]:
         """The label's parts split into rows at each mouth ([SUBSTACK] ends a row)."""
+        rows = self._row_cache.get(block_id)
+        if rows is None:
+            rows = self._row_cache[block_id] = self._split_rows(block_id)
+        return rows
+
+    def _split_rows(self, block_id: str) -> list[list[str | Slot]]:
         opcode = self.p.blocks[block_id].get("opcode", "")
         if block_def(opcode) is None:
             return [[opcode]]
@@ -129,6 +143,14 @@ class Layout:
         return [r for r in rows if r] or [[opcode]]
 
     def _row_size(self, block_id: str, row: list[str | Slot]) -> _Size:
+        # rows come from _rows' cache and live as long as the layout: their id is stable
+        key = (block_id, id(row))
+        size = self._row_sizes.get(key)
+        if size is None:
+            size = self._row_sizes[key] = self._measure_row(block_id, row)
+        return size
+
+    def _measure_row(self, block_id: str, row: list[str | Slot]) -> _Size:
         w = self._px(PAD)
         h = self._px(ROW_H)
         for part in row:

@@ -225,3 +225,59 @@ def _num(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+class AnswerBox:
+    """The large answer field of an "ask and wait" block: the question above it, Enter or OK
+    gives the answer to the program."""
+
+    def __init__(self, question: str, th: Theme, scale: float, lang: str,
+                 screen: pygame.Rect) -> None:
+        self.question, self.th, self.s, self.lang = question, th, scale, lang
+        self.font = font(px(22, scale))
+        self.text = ""
+        pad = px(16, scale)
+        w = min(screen.w - 2 * pad, px(640, scale))
+        bh = max(px(MIN_TARGET + 12, scale), self.font.get_height() + 2 * pad)
+        self.lines = wrap(question or say("studio.ask", lang), self.font, w - 2 * pad)
+        h = len(self.lines) * self.font.get_linesize() + 2 * bh + 4 * pad
+        self.rect = pygame.Rect(0, 0, w, h)
+        self.rect.center = screen.center
+        y = self.rect.y + pad + len(self.lines) * self.font.get_linesize() + pad
+        self.field = pygame.Rect(self.rect.x + pad, y, w - 2 * pad, bh)
+        ok_w = max(px(120, scale), self.font.size(say("studio.ok", lang))[0] + 2 * pad)
+        self.ok = pygame.Rect(self.rect.right - pad - ok_w, self.field.bottom + pad, ok_w, bh)
+
+    def targets(self) -> list[pygame.Rect]:
+        return [self.field, self.ok]
+
+    def handle(self, ev: pygame.event.Event) -> str | None:
+        """The answer once given, else None."""
+        if ev.type == pygame.KEYDOWN:
+            if ev.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                return self.text
+            if ev.key == pygame.K_BACKSPACE:
+                self.text = self.text[:-1]
+        elif ev.type == pygame.TEXTINPUT and len(self.text) < 200:
+            self.text += ev.text
+        elif ev.type == pygame.MOUSEBUTTONUP and ev.button == 1 and self.ok.collidepoint(ev.pos):
+            return self.text
+        return None
+
+    def draw(self, surface: pygame.Surface) -> None:
+        th, s = self.th, self.s
+        r = px(10, s)
+        pygame.draw.rect(surface, th.panel, self.rect, border_radius=r)
+        pygame.draw.rect(surface, th.text, self.rect, max(2, px(2, s)), border_radius=r)
+        y = self.rect.y + px(16, s)
+        for line in self.lines:
+            surface.blit(self.font.render(line, True, th.text), (self.rect.x + px(16, s), y))
+            y += self.font.get_linesize()
+        pygame.draw.rect(surface, th.input_bg, self.field, border_radius=r)
+        pygame.draw.rect(surface, th.text, self.field, max(2, px(2, s)), border_radius=r)
+        img = self.font.render(self.text, True, th.text)
+        surface.blit(img, (self.field.x + px(12, s), self.field.centery - img.get_height() // 2))
+        pygame.draw.rect(surface, th.button, self.ok, border_radius=r)
+        li = self.font.render(say("studio.ok", self.lang), True, th.button_text)
+        surface.blit(li, li.get_rect(center=self.ok.center))
+        draw_focus(surface, self.field, th, s)

@@ -12,7 +12,6 @@ import contextlib
 import copy
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ class Options:
     lang: str | None = None
     program: str | None = None
     scale: float | None = None
-    size: tuple[int, int] = DEFAULT_SIZE
+    size: tuple[int, int] | None = None  # default: 1280 x 800, larger for larger text
     fps: int = 60
 
 
@@ -54,19 +53,64 @@ def teaching_order() -> list[Any]:
     return sorted(list_boxes(boxes_dir()), key=lambda b: (b.level or LEVEL_HIGH, b.id))
 
 
+def _first_box_folder() -> Path | None:
+    """The first box in teaching order, read from the levels alone: only the box the studio
+    opens is loaded and checked (checking every box's programs costs half a second)."""
+    import json
+
+    from dojokit.data import boxes_dir
+    from dojokit.themebox.format import BOX_FILE, BoxError
+
+    order = []
+    try:
+        folders = sorted(boxes_dir().iterdir())
+    except OSError as exc:
+        raise BoxError(str(exc)) from None
+    for folder in folders:
+        if (folder / BOX_FILE).is_file():
+            try:
+                level = json.loads((folder / BOX_FILE).read_text(encoding="utf-8-sig")).get(
+                    "level")
+            except (ValueError, OSError, AttributeError):
+                level = None  # a broken box is said when it is opened, not here
+            level = level if isinstance(level, int) else None
+            order.append((level is None, level or 0, folder.name, folder))
+    return min(order)[3] if order else None
+
+
 def choose_exercise(box_id: str | None, exercise_id: str | None, lang: str) -> tuple[Any, Any]:
-    boxes = teaching_order()
-    if not boxes:
-        raise StudioError(say("studio.no_boxes", lang))
-    box = boxes[0] if box_id is None else next((b for b in boxes if b.id == box_id), None)
-    if box is None:
-        raise StudioError(say("studio.no_box", lang, box=box_id))
+    from dojokit.data import DataError, boxes_dir
+    from dojokit.themebox.format import BOX_FILE, BoxError, load_box
+
+    try:
+        folder = _first_box_folder() if box_id is None else boxes_dir() / box_id
+        if folder is None:
+            raise StudioError(say("studio.no_boxes", lang))
+        if box_id is not None and (not box_id.replace("_", "").replace("-", "").isalnum()
+                                   or not (folder / BOX_FILE).is_file()):
+            raise StudioError(say("studio.no_box", lang, box=box_id))
+        box = load_box(folder)
+    except (BoxError, DataError) as exc:
+        raise StudioError(str(exc)) from None
     if exercise_id is None:
         return box, box.exercises[0]
     ex = next((e for e in box.exercises if e.id == exercise_id), None)
     if ex is None:
         raise StudioError(say("studio.no_exercise", lang, box=box.id, exercise=exercise_id))
     return box, ex
+
+
+def open_file(path: str | Path) -> Any:
+    """The program at `path`, or StudioError with the loader's one sentence."""
+    from dojokit.scratch.sb3 import ProjectError
+    from dojokit.studio import files
+
+    try:
+        return files.open_program(path)
+    except ProjectError as exc:
+        raise StudioError(str(exc)) from None
+    except OSError as exc:
+        raise StudioError(f"{path}: {exc.strerror or exc}") from None
 
 
 def check_kit(kit: str, lang: str) -> str | None:
@@ -79,11 +123,23 @@ def check_kit(kit: str, lang: str) -> str | None:
     raise StudioError(say("studio.bad_kit", lang, kit=kit))
 
 
-def open_display(size: tuple[int, int], lang: str) -> pygame.Surface:
+def window_size(scale: float) -> tuple[int, int]:
+    """1280 x 800 at 100 %; larger text gets a larger window (as far as the screen allows),
+    so the script area keeps its room."""
+    grow = max(1.0, scale * 0.75)
+    w, h = round(DEFAULT_SIZE[0] * grow), round(DEFAULT_SIZE[1] * grow)
+    info = pygame.display.Info()
+    if info.current_w > 0 and info.current_h > 0 and os.environ.get("SDL_VIDEODRIVER") != "dummy":
+        w, h = min(w, info.current_w), min(h, info.current_h - 60)
+    return max(w, 800), max(h, 600)
+
+
+def open_display(size: tuple[int, int] | None, lang: str, scale: float = 1.0
+                 ) -> pygame.Surface:
     try:
         pygame.display.init()
         pygame.font.init()
-        return pygame.display.set_mode(size, pygame.RESIZABLE)
+        return pygame.display.set_mode(size or window_size(scale), pygame.RESIZABLE)
     except pygame.error as exc:
         raise StudioError(say("studio.no_display", lang)) from exc
 
@@ -97,6 +153,9 @@ class StudioRunner:
         self.profile = opts.profile or self.box.profile or "calm"
         self.scale = opts.scale or 1.0
         self.learner = opts.learner
+        # a program named on the command line is read before any window opens: a broken
+        # file is one sentence on the terminal
+        self._preloaded = open_file(opts.program) if opts.program is not None else None
         self.screen: pygame.Surface | None = None
         self.studio: Studio | None = None
         self.robot: Any = None
@@ -111,8 +170,9 @@ class StudioRunner:
         self.frame_times: list[float] = []
         self.checked: list[tuple[float, str]] = []  # (seconds from click to answer, verdict)
         self._check_started = 0.0
-        self.answers: list[str] = []
         self.program_path: Path | None = None
+        self.checker: Any = None
+        self.held = 0  # the simulated robot's buttons held down (bit 1: A, bit 2: B)
 
     # -- opening ------------------------------------------------------------------------------
     def _settings(self) -> None:
@@ -139,7 +199,8 @@ class StudioRunner:
         from dojokit.studio import files
 
         if self.opts.program is not None:
-            self.opened = files.open_program(self.opts.program)
+            self.opened = self._preloaded or open_file(self.opts.program)
+            self._preloaded = None
             self.program_path = Path(self.opts.program)
             return self.opened.program
         if self.learner is not None:
@@ -151,7 +212,7 @@ class StudioRunner:
         starter = Path(self.exercise.starter)
         if not starter.is_absolute():
             starter = self.box.path / starter
-        self.opened = files.open_program(starter)
+        self.opened = open_file(starter)
         return self.opened.program
 
     def make_studio(self, program: Program) -> Studio:
@@ -170,7 +231,8 @@ class StudioRunner:
 
         stage = Stage(theme(self.profile), self.scale, self.lang, self.profile)
         studio = Studio(program, ex.palette, lang=self.lang, profile=self.profile,
-                        scale=self.scale, size=self.opts.size, card_factory=card, stage=stage)
+                        scale=self.scale, size=self.screen.get_size() if self.screen else
+                        DEFAULT_SIZE, card_factory=card, stage=stage)
         studio.set_state("waiting_link")
         return studio
 
@@ -212,8 +274,7 @@ class StudioRunner:
             studio.set_state("waiting_link")
             return
         self.robot = robot
-        with contextlib.suppress(Exception):
-            robot.profile = self.profile
+        await robot.set_profile(self.profile)  # the robot is as calm as the screen
         robot.on_state(studio.set_state)
         self.bridge = RobotBridge(robot)
         await self.bridge.start()
@@ -264,28 +325,27 @@ class StudioRunner:
             studio.dirty = True
 
     def _ask(self, question: str) -> None:
-        studio = self.studio
-        assert studio is not None
-        studio.stage.bubble("ask", question)
-        studio.message = say("studio.ask", self.lang)
+        """The stage asks (a sprite asks in its bubble): either way the field opens, from
+        `_poll_question`, once per question."""
+
+    def _poll_question(self) -> None:
+        studio, rt = self.studio, self.rt
+        if studio is None or rt is None or not rt.questions:
+            self._asked = None
+            return
+        pending = rt.questions[0]
+        if studio.answer_box is None and pending is not getattr(self, "_asked", None):
+            self._asked = pending
+            studio.ask(str(pending[0]))
 
     def _answer(self) -> str | None:
-        return self.answers.pop(0) if self.answers else None
+        studio = self.studio
+        return studio.answers.pop(0) if studio is not None and studio.answers else None
 
     def stop_program(self) -> None:
         if self.rt is not None:
             self.rt.stopped_by_user = True
             self.rt.stop_all()
-
-    def _saved_copy(self) -> Path:
-        from dojokit.studio import files
-
-        assert self.studio is not None
-        folder = Path(tempfile.gettempdir()) / "dojokit-studio"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"check-{os.getpid()}.json"
-        files.save_program(self._current(), path)
-        return path
 
     def _current(self) -> Any:
         """What to save: the opened file (its assets kept) while the studio edits it."""
@@ -296,25 +356,21 @@ class StudioRunner:
         return self.studio.program
 
     async def check_program(self) -> None:
-        from dojokit.themebox.grade import grade
-
         studio = self.studio
-        assert studio is not None
+        assert studio is not None and self.checker is not None
         self._check_started = time.perf_counter()
-        before = studio.state
-        studio.set_state("checking")
+        studio.checking = True
+        studio._enable()
         studio.message = say("studio.checking", self.lang)
-        path = self._saved_copy()
-        loop = asyncio.get_running_loop()
+        studio.dirty = True
         try:
-            verdict, _trace = await loop.run_in_executor(
-                None, grade, self.box, self.exercise, path, self.lang)
+            answer = await self.checker.answer(studio.program.changes, studio.program.data)
         finally:
-            studio.set_state(before if before != "checking" else "ready")
+            studio.checking = False
+            studio._enable()
             studio.message = None
-        lines = verdict.feedback(self.lang)
-        studio.feedback = Feedback(verdict.verdict, lines)
-        if verdict.finished:
+        studio.feedback = Feedback(answer.verdict, answer.lines)
+        if answer.finished:
             studio.finished = True
             studio.steps_done = len(self.exercise.card.steps)
             studio._layout_buttons()
@@ -322,9 +378,18 @@ class StudioRunner:
             from dojokit.link import LinkError
 
             with contextlib.suppress(LinkError):
-                await self.robot.show_state(verdict.verdict)
-        self._record(verdict)
+                await self.robot.show_state(answer.verdict)
+        self._record(answer)
         studio.dirty = True
+
+    def _new_checker(self) -> None:
+        from dojokit.studio.checker import Checker
+
+        if getattr(self, "checker", None) is not None:
+            self.checker.close()
+        in_process = os.environ.get("DOJOKIT_CHECK_IN_PROCESS") == "1"
+        self.checker = Checker(self.box.path, self.exercise.id, self.lang, in_process)
+        self.checker.start()
 
     def answered(self) -> None:
         """Called by the frame loop once the answer is on screen (for the benchmark)."""
@@ -365,6 +430,23 @@ class StudioRunner:
         self.studio = studio
         self.autosaver = self._autosaver(program)
         studio.on_change = self._changed
+        self._new_checker()
+
+    def _keep_scale(self, scale: float) -> None:
+        """A+ / A− is the learner's own setting: kept for the next time."""
+        self.scale = scale
+        if self.learner is None:
+            return
+        from dojokit.studio.learners import Learners, LearnersError
+
+        try:
+            learners = Learners.load()
+            if self.learner not in learners:
+                learners.add(self.learner)
+            learners.update(self.learner, scale=scale)
+            learners.save()
+        except (LearnersError, OSError):
+            pass  # the size still changes now; a file that cannot be kept is the teacher's
 
     def _changed(self) -> None:
         if self.autosaver is not None:
@@ -388,6 +470,10 @@ class StudioRunner:
             self.file_action(action)
         elif action == "teacher":
             self.teacher()
+        elif action.startswith(("press_", "release_")) and self.kit is not None:
+            bit = 1 if action.endswith("_a") else 2
+            self.held = self.held | bit if action.startswith("press_") else self.held & ~bit
+            self.kit.guest.press(self.held)
 
     def file_action(self, action: str) -> None:
         from dojokit.studio import files
@@ -411,6 +497,7 @@ class StudioRunner:
                 studio.program = program
                 studio.relayout()
                 self.autosaver = self._autosaver(program)
+                self._new_checker()  # a check made ahead was of the other program
                 if self.autosaver is not None:
                     self.autosaver.maybe_save()
             elif action == "saveas":
@@ -466,6 +553,7 @@ class StudioRunner:
                 self.studio.set_state(studio.state)
                 self.autosaver = self._autosaver(program)
                 self.studio.on_change = self._changed
+                self._new_checker()
             studio.dirty = True
 
     # -- the loop -------------------------------------------------------------------------------
@@ -489,7 +577,7 @@ class StudioRunner:
                   ask_who: bool = True) -> int:
         started = time.perf_counter()
         set_language(self.lang)
-        self.screen = open_display(self.opts.size, self.lang)
+        self.screen = open_display(self.opts.size, self.lang, self.scale)
         if ask_who:
             self.who()
         self._settings()
@@ -498,6 +586,7 @@ class StudioRunner:
         self.studio = self.make_studio(program)
         self.autosaver = self._autosaver(program)
         self.studio.on_change = self._changed
+        self._new_checker()
         pygame.display.set_caption(say("studio.title", self.lang,
                                        exercise=_title(self.exercise, self.lang)))
         self._frame()
@@ -506,6 +595,7 @@ class StudioRunner:
         self.connect_task = loop.create_task(self.connect())
         frame = 0
         period = 1 / self.opts.fps
+        last_draw = 0.0
         try:
             while True:
                 if script is not None and not script(self, frame):
@@ -520,9 +610,17 @@ class StudioRunner:
                     break
                 while studio.actions:
                     self.act(studio.actions.pop(0))
-                moving = self.rt is not None or (self.kit is not None and studio.stage is not None
-                                                 and not getattr(studio.stage, "settled", True))
-                if studio.dirty or moving or self.kit is not None:
+                self._poll_question()
+                if self.rt is None and not studio.checking and self.checker is not None:
+                    self.checker.ahead(studio.program.changes, studio.program.data)
+                if studio.scale != self.scale:
+                    self._keep_scale(studio.scale)
+                # a running program is drawn every frame; a quiet stage (a light fading, the
+                # state word changing) ten times a second; a still studio only on a change
+                now = time.perf_counter()
+                quiet_due = self.kit is not None and now - last_draw >= 0.1
+                if studio.dirty or self.rt is not None or quiet_due:
+                    last_draw = now
                     t0 = time.perf_counter()
                     self._frame()
                     self.frame_times.append(time.perf_counter() - t0)
@@ -540,6 +638,8 @@ class StudioRunner:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await self.connect_task
             await self.close_kit()
+            if self.checker is not None:
+                self.checker.close()
             if self.autosaver is not None:
                 self.autosaver.maybe_save()
             pygame.display.quit()

@@ -134,8 +134,15 @@ def test_catalogs_hold_the_same_block_keys_and_no_others():
     used = {f"blocks.{o}" for o in BLOCKS}
     used |= {f"blocks.menu.{v}" for b in BLOCKS.values() for a in b.args for v in a.menu}
     used |= {f"blocks.category.{c}" for c in rb.CATEGORIES}
+    import json
+    from importlib.resources import files
+
+    # the robot blocks' own catalog files (Scratch's core blocks have theirs, blocks_core.*,
+    # checked by tests/test_block_tables.py)
     for lang in LANGUAGES:
-        assert {k for k in catalog(lang) if k.startswith("blocks.")} == used, lang
+        own = json.loads((files("dojokit.i18n") / f"blocks.{lang}.json").read_text("utf-8"))
+        assert set(own) == used, lang
+        assert all(catalog(lang)[k] == v for k, v in own.items())
 
 
 def test_label_parts():

@@ -206,8 +206,9 @@ class Program:
                         "fields": {}, "shadow": False, "topLevel": True, "x": 0, "y": 0}
         self.blocks[bid] = block
         for s in d.slots:
-            if s.kind in ("menu", "variable", "list"):
-                block["fields"][s.name] = [s.default, None]
+            if s.is_field:
+                block["fields"][s.name] = [s.default or "message1", None] \
+                    if s.kind == "broadcast" else [s.default, None]
             elif s.kind == "menu_input" and s.shadow:
                 sid = self._new_id()
                 self.blocks[sid] = {"opcode": s.shadow, "next": None, "parent": bid,

@@ -37,6 +37,7 @@ from dojokit.colour_names import (
 )
 from dojokit.i18n import LANGUAGES, catalog, language, t, text
 from dojokit.protocol import Cap
+from dojokit.scratch.blocks import block_def
 
 __all__ = [
     "BLOCK_KINDS",
@@ -875,6 +876,9 @@ class _Reader:
         known = _known_opcodes()
         palette = tuple(self.choice(*item, known, what="opcode") for item in palette_items)
         self.unique(palette_items)
+        for value, item_part, item_line in palette_items:  # the studio draws it from its table
+            if block_def(value) is None:
+                raise self.fail(item_line, "no_block_def", part=item_part, value=value)
         time_limit = self.positive(*self.get(o, "time_limit_s", part), TIME_LIMIT_MAX)
         check_items = self.items(*self.get(o, "checks", part))
         checks = tuple(self.check(*item, palette, time_limit, zone_names)

@@ -105,13 +105,23 @@ def blocks_beyond(program: dict[str, Any], palette: tuple[str, ...]) -> list[str
 
 
 def block_name(opcode: str, lang: str | None = None) -> str:
-    """A block as a teacher finds it in Scratch: its words (palette.block.<opcode>, or the
-    robot block's own text with … for its inputs); an unknown opcode as itself."""
-    cat, en = catalog(lang or language()), catalog("en")
-    for key in (f"palette.block.{opcode}", f"blocks.{opcode}"):
-        if key in cat or key in en:
-            return re.sub(r"\[[A-Z_]+\]", "…", cat.get(key) or en[key])
-    return opcode
+    """A block as a teacher finds it in Scratch: the words of its label (the block tables'),
+    with … for each input and a C-block's last mouth left out ("repeat …", "if … then …
+    else"); a block that is only its input (a variable) by its category; a custom block by
+    its palette.block.<opcode> text; an unknown opcode as itself."""
+    from dojokit.scratch.blocks import block_def, category_label, label
+
+    lang = lang or language()
+    d = block_def(opcode)
+    if d is None:  # custom blocks: their words are the program's own
+        cat, en = catalog(lang), catalog("en")
+        key = f"palette.block.{opcode}"
+        return cat.get(key) or en.get(key) or opcode
+    words = label(opcode, lang)
+    if d.substacks:
+        words = re.sub(rf"\s*\[{d.substacks[-1]}\]\s*$", "", words)
+    words = re.sub(r"\[[A-Z][A-Z0-9_]*\]", "…", words).strip()
+    return words if words.strip("… ") else category_label(d.category, lang)
 
 
 def palette_note(beyond: list[str], lang: str | None = None) -> str | None:

@@ -54,7 +54,9 @@ class Slot:
     @property
     def is_field(self) -> bool:
         """Kept in the block's `fields` (not `inputs`)."""
-        return self.kind in ("menu", "variable", "list")
+        # a message name without a menu shadow (when I receive ...) is a field as well
+        return self.kind in ("menu", "variable", "list") or (
+            self.kind == "broadcast" and self.shadow is None)
 
     @property
     def is_input(self) -> bool:

@@ -94,6 +94,10 @@ def read_project(path: str | Path, known_opcodes: Collection[str]) -> ProjectFil
     checker = _Checker(frozenset(known_opcodes))
     checker.check(data)
     checker.raise_unknown_opcodes()
+    # a copy made by "Export for Scratch" reads back as robot blocks; others stay as they are
+    from dojokit.scratch.scratch_export import import_from_scratch
+
+    data = import_from_scratch(data)
     warnings = []
     # a bare project.json has no pictures by nature; only an .sb3 lacking some is news
     costumes, sounds = _missing_assets(data, members) if members is not None else (0, 0)

@@ -504,10 +504,12 @@ class StudioRunner:
                 files.save_program(self._current(), chosen)
                 studio.message = say("studio.saved", self.lang, path=chosen)
             else:
-                from dojokit.scratch.scratch_export import export_file
+                from dojokit.scratch.scratch_export import write_scratch_sb3
 
                 out = chosen.with_suffix(".sb3")
-                export_file(studio.program.data, out, self.lang)
+                current = self._current()
+                write_scratch_sb3(studio.program.data, out, self.lang,
+                                  getattr(current, "assets", None))
                 studio.message = say("studio.exported", self.lang, path=out)
         except Exception as exc:  # a file the learner chose: said in one sentence, nothing lost
             studio.message = say("studio.not_saved", self.lang, path=chosen, why=exc)

@@ -153,8 +153,8 @@ class Studio:
         top = self.card_rect.bottom + m
         bottom = self.bar_rect.y - m
         # the palette shows its widest block whole when it can; the stage gives way first
-        pal_w = min(self.palette.width, int(w * 0.42))
-        stage_w = max(int(w * 0.22), 260)
+        pal_w = min(self.palette.width, int(w * 0.36))
+        stage_w = max(int(w * 0.27), 340)  # the simulator's frame needs about 320 px
         self.palette_rect = pygame.Rect(m, top, pal_w, bottom - top)
         self.stage_rect = pygame.Rect(w - m - stage_w, top, stage_w, bottom - top)
         self.script_rect = pygame.Rect(self.palette_rect.right + m, top,
@@ -167,13 +167,20 @@ class Studio:
     def _layout_buttons(self) -> None:
         s, (w, h) = self.scale, self.size
         m = px(8, s)
-        bh = max(px(MIN_TARGET + 12, s), self.bold.get_height() + px(20, s))
         pad = px(12, s)
         labels = {b: self.t(f"studio.button.{b}", n=len(self.program.tray)) for b in BUTTONS}
+        if not self.program.tray:  # "(0)" says nothing: the button is simply not active
+            labels["putback"] = self.t("studio.button.putback_empty")
         if self.finished:
             labels["next"] = self.t("studio.button.next")
-        widths = {b: max(px(MIN_TARGET + 12, s), self.bold.size(lbl)[0] + 2 * pad)
-                  for b, lbl in labels.items()}
+        # one row when it fits (a slightly smaller type before a second row)
+        for size in (18, 17, 16, 15):
+            self.bold = font(px(size, s), bold=True)
+            widths = {b: max(px(MIN_TARGET + 12, s), self.bold.size(lbl)[0] + 2 * pad)
+                      for b, lbl in labels.items()}
+            if sum(widths.values()) + (len(widths) + 1) * m <= w:
+                break
+        bh = max(px(MIN_TARGET + 12, s), self.bold.get_height() + px(20, s))
         # rows of buttons: as many as fit, in a fixed order (the same place every time)
         rows: list[list[str]] = [[]]
         x = m

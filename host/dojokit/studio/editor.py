@@ -54,6 +54,7 @@ class Editor:
         self.small = font(px(16, scale))
         self.value = program.literal(block_id, slot) or ""
         self.text = self.value
+        self.fresh = True  # the first key typed replaces the old value (it is shown chosen)
         self.message: str | None = None
         self.focus = 0
         self.choices: list[Choice] = []
@@ -149,12 +150,15 @@ class Editor:
                     return "cancel"
                 return self._commit(self.text)
             if ev.key == pygame.K_BACKSPACE:
-                self.text = self.text[:-1]
+                self.text = "" if self.fresh else self.text[:-1]
+                self.fresh = False
                 self.message = None
             elif ev.key == pygame.K_TAB:
                 self.focus = (self.focus + 1) % 3
             return None
         if ev.type == pygame.TEXTINPUT and self.kind == "text":
+            if self.fresh:
+                self.text, self.fresh = "", False
             if len(self.text) < 40:
                 self.text += ev.text
                 self.message = None
@@ -202,7 +206,10 @@ class Editor:
         pygame.draw.rect(surface, th.input_bg, self.field, border_radius=r)
         pygame.draw.rect(surface, th.text, self.field, max(2, px(2, s)), border_radius=r)
         img = self.font.render(self.text, True, th.text)
-        surface.blit(img, (self.field.x + px(12, s), self.field.centery - img.get_height() // 2))
+        at = (self.field.x + px(12, s), self.field.centery - img.get_height() // 2)
+        if self.fresh and self.text:  # chosen: the next key replaces it
+            pygame.draw.rect(surface, th.button, (*at, img.get_width(), img.get_height()))
+        surface.blit(img, at)
         # a steady caret (never blinking)
         cx = self.field.x + px(14, s) + img.get_width()
         pygame.draw.line(surface, th.text, (cx, self.field.y + px(8, s)),

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import copy
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -451,6 +452,8 @@ class StudioRunner:
     def _changed(self) -> None:
         if self.autosaver is not None:
             self.autosaver.maybe_save()
+            if self.autosaver.error and self.studio is not None:
+                self.studio.message = self.autosaver.error  # one sentence; work goes on
 
     # -- actions ---------------------------------------------------------------------------------
     def act(self, action: str) -> None:
@@ -519,6 +522,16 @@ class StudioRunner:
         """Run a full-window screen (file chooser, teacher mode) until it answers."""
         assert self.screen is not None
         clock = pygame.time.Clock()
+        pygame.key.start_text_input()  # names and paths are typed with any keyboard layout
+        try:
+            return self._modal_loop(screen, clock)
+        finally:
+            pygame.key.stop_text_input()
+            if self.studio is not None:
+                self.studio.dirty = True
+
+    def _modal_loop(self, screen: Any, clock: Any) -> Any:
+        assert self.screen is not None
         while True:
             for ev in pygame.event.get():
                 if ev.type == pygame.QUIT:
@@ -594,6 +607,9 @@ class StudioRunner:
         self._frame()
         self.first_frame_at = time.perf_counter() - started
         loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            # a logout or `kill` closes the studio as its window's close button does
+            loop.add_signal_handler(signal.SIGTERM, self._terminate)
         self.connect_task = loop.create_task(self.connect())
         frame = 0
         period = 1 / self.opts.fps
@@ -646,6 +662,10 @@ class StudioRunner:
                 self.autosaver.maybe_save()
             pygame.display.quit()
         return EXIT_OK
+
+    def _terminate(self) -> None:
+        if self.studio is not None:
+            self.studio.quit = True
 
     def _frame(self) -> None:
         studio = self.studio

@@ -162,3 +162,48 @@ def test_a_question_opens_a_large_answer_field_and_the_program_goes_on(tmp_path:
     assert seen.get("asked") == "How many lights?", seen
     assert seen.get("ended") in ("finished", "ready", "time_up"), seen
     assert ("say", "2") in said
+
+
+def test_save_as_and_teacher_mode_open_over_the_studio_and_the_robot_keeps_its_link(
+        tmp_path: Path) -> None:
+    from dojokit.studio import files
+
+    runner = StudioRunner(Options(box="traffic_light", exercise="green-light", lang="en",
+                                  learner="Sam",
+                                  program=str(model("traffic_light", "green-light"))))
+    seen: dict[str, object] = {}
+
+    def script(r: StudioRunner, frame: int) -> bool:
+        st = r.studio
+        if st.state == "waiting_link" and "saveas" not in seen:
+            return frame < 600
+        if "saveas" not in seen:
+            click(button(r, "saveas").rect.center)
+            seen["saveas"] = frame
+        elif "typed" not in seen and r.modal is not None:
+            seen["file_screen"] = type(r.modal[0]).__name__
+            type_text("my lights")
+            key(pygame.K_RETURN)
+            seen["typed"] = frame
+        elif "typed" in seen and "teacher" not in seen and r.modal is None:
+            seen["message"] = st.message
+            key(pygame.K_F12, pygame.KMOD_CTRL | pygame.KMOD_SHIFT)
+            seen["teacher"] = frame
+        elif "teacher" in seen and "teacher_screen" not in seen and r.modal is not None:
+            seen["teacher_screen"] = type(r.modal[0]).__name__
+            seen["state_during"] = r.studio.state
+            seen["at"] = frame
+        elif "at" in seen and frame == seen["at"] + 90:  # 1.5 s in teacher mode
+            seen["link_lost"] = r.robot.link.lost.is_set()
+            key(pygame.K_ESCAPE)
+        elif "link_lost" in seen and r.modal is None:
+            return False
+        return frame < 3000
+
+    asyncio.run(runner.run(script, ask_who=False))
+    assert seen.get("file_screen") == "FileScreen", seen
+    saved = files.work_folder() / "my lights.sb3"
+    assert saved.exists(), seen
+    assert files.open_program(saved).data["targets"][1]["blocks"]
+    assert seen.get("teacher_screen") == "TeacherScreen", seen
+    assert seen["link_lost"] is False

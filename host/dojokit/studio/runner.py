@@ -173,6 +173,7 @@ class StudioRunner:
         self._check_started = 0.0
         self.program_path: Path | None = None
         self.checker: Any = None
+        self.modal: tuple[Any, Callable[[Any], None]] | None = None
         self.held = 0  # the simulated robot's buttons held down (bit 1: A, bit 2: B)
 
     # -- opening ------------------------------------------------------------------------------
@@ -480,17 +481,19 @@ class StudioRunner:
 
     def file_action(self, action: str) -> None:
         from dojokit.studio import files
+        from dojokit.studio.filescreen import FileScreen
 
         studio = self.studio
-        assert studio is not None and self.screen is not None
-        folder = files.work_folder()
-        try:
-            from dojokit.studio.filescreen import FileScreen
-        except ImportError:
-            return
+        assert studio is not None
         mode = "open" if action == "open" else "save"
-        screen = FileScreen(studio.th, studio.scale, self.lang, mode, folder)
-        chosen = self._modal(screen)
+        screen = FileScreen(studio.th, studio.scale, self.lang, mode, files.work_folder())
+        self.open_modal(screen, lambda chosen: self._file_chosen(action, chosen))
+
+    def _file_chosen(self, action: str, chosen: Any) -> None:
+        from dojokit.studio import files
+
+        studio = self.studio
+        assert studio is not None
         if not isinstance(chosen, Path):
             return
         try:
@@ -518,6 +521,27 @@ class StudioRunner:
             studio.message = say("studio.not_saved", self.lang, path=chosen, why=exc)
         studio.dirty = True
 
+    def open_modal(self, screen: Any, done: Callable[[Any], None]) -> None:
+        """Show a full-window screen (file chooser, teacher mode) in place of the studio;
+        frames, the robot link and a running program go on; `done(answer)` at its end."""
+        self.modal = (screen, done)
+        pygame.key.start_text_input()  # names and paths are typed with any keyboard layout
+
+    def _modal_frame(self, events: list[pygame.event.Event]) -> None:
+        assert self.modal is not None and self.screen is not None
+        screen, done = self.modal
+        for ev in events:
+            result = "cancel" if ev.type == pygame.QUIT else screen.handle(ev)
+            if result is not None:
+                self.modal = None
+                pygame.key.stop_text_input()
+                done(result)
+                if self.studio is not None:
+                    self.studio.dirty = True
+                return
+        screen.draw(self.screen)
+        pygame.display.flip()
+
     def _modal(self, screen: Any) -> Any:
         """Run a full-window screen (file chooser, teacher mode) until it answers."""
         assert self.screen is not None
@@ -544,32 +568,51 @@ class StudioRunner:
             clock.tick(30)
 
     def teacher(self) -> None:
-        with contextlib.suppress(ImportError):
-            from dojokit.studio.learners import Learners
-            from dojokit.studio.teacher import TeacherScreen
-            from dojokit.themebox.progress import Progress
+        from dojokit.studio.learners import Learners
+        from dojokit.studio.teacher import TeacherScreen
+        from dojokit.themebox.progress import Progress, ProgressError
 
-            studio = self.studio
-            assert studio is not None
-            with Progress() as progress:
-                screen = TeacherScreen(studio.th, studio.scale, self.lang, Learners.load(),
-                                       teaching_order(), progress)
-                result = self._modal(screen)
+        studio = self.studio
+        assert studio is not None
+        try:
+            progress = Progress()
+        except ProgressError as exc:
+            studio.message = str(exc)
+            return
+        # the teacher's screen, at the teacher's size: the learner's 200 % is for the
+        # learner's work, and the class table needs the room
+        screen = TeacherScreen(studio.th, 1.0, self.lang, Learners.load(), teaching_order(),
+                               progress)
+
+        def done(result: Any) -> None:
+            progress.close()
             if isinstance(result, dict) and result.get("action") == "open":
-                self.learner = result.get("learner") or self.learner
-                self.opts.profile = result.get("profile") or self.opts.profile
-                self.box, self.exercise = choose_exercise(result.get("box"),
-                                                          result.get("exercise"), self.lang)
-                self.profile = self.opts.profile or self.box.profile or "calm"
-                self._settings()
-                program = self.load_program()
-                self.studio = self.make_studio(program)
-                self.studio.stage = studio.stage
-                self.studio.set_state(studio.state)
-                self.autosaver = self._autosaver(program)
-                self.studio.on_change = self._changed
-                self._new_checker()
-            studio.dirty = True
+                self._open_for(result, studio)
+
+        self.open_modal(screen, done)
+
+    def _open_for(self, result: dict[str, Any], old: Studio) -> None:
+        """Teacher mode chose a learner, an exercise and a profile: open them."""
+        self.learner = result.get("learner") or self.learner
+        self.opts.profile = result.get("profile") or self.opts.profile
+        self.opts.lang = result.get("lang") or self.opts.lang
+        self.opts.program = None
+        try:
+            self.box, self.exercise = choose_exercise(result.get("box"), result.get("exercise"),
+                                                      self.lang)
+        except StudioError as exc:
+            old.message = str(exc)
+            return
+        self.profile = self.opts.profile or self.box.profile or "calm"
+        self._settings()
+        set_language(self.lang)
+        program = self.load_program()
+        self.studio = self.make_studio(program)
+        self.studio.stage = old.stage
+        self.studio.set_state(old.state)
+        self.autosaver = self._autosaver(program)
+        self.studio.on_change = self._changed
+        self._new_checker()
 
     # -- the loop -------------------------------------------------------------------------------
     def who(self) -> None:
@@ -619,6 +662,10 @@ class StudioRunner:
                 if script is not None and not script(self, frame):
                     break
                 frame += 1
+                if self.modal is not None:
+                    self._modal_frame(pygame.event.get())
+                    await asyncio.sleep(period)
+                    continue
                 studio = self.studio
                 for ev in pygame.event.get():
                     if ev.type == pygame.VIDEORESIZE:

@@ -207,3 +207,46 @@ def test_save_as_and_teacher_mode_open_over_the_studio_and_the_robot_keeps_its_l
     assert files.open_program(saved).data["targets"][1]["blocks"]
     assert seen.get("teacher_screen") == "TeacherScreen", seen
     assert seen["link_lost"] is False
+
+
+def test_on_a_kit_at_a_serial_port_the_stage_shows_its_identity_and_run_works(tmp_path: Path
+                                                                             ) -> None:
+    from dojokit.sim.board import VirtualBoard
+    from dojokit.sim.guest import FirmwareGuest
+    from dojokit.sim.pty_server import PtyBridge
+
+    board = VirtualBoard()
+    guest = FirmwareGuest(board, name=(2, 7, "Vos"))  # yellow, number 7, "Vos"
+    bridge = PtyBridge(guest, tmp_path / "robot")
+    guest.start()
+    bridge.start()
+    seen: dict[str, object] = {}
+    try:
+        runner = StudioRunner(Options(box="traffic_light", exercise="green-light", lang="nl",
+                                      kit=f"serial:{bridge.path}",
+                                      program=str(model("traffic_light", "green-light"))))
+
+        def script(r: StudioRunner, frame: int) -> bool:
+            st = r.studio
+            if st.state == "waiting_link":
+                return frame < 900
+            seen.setdefault("ready", frame)
+            if "run" not in seen and frame >= seen["ready"] + 10:  # drawn since it answered
+                seen["texts"] = [t.text for t in st.stage.texts]
+                click(button(r, "run").rect.center)
+                seen["run"] = frame
+            elif "run" in seen and r.rt is not None:
+                seen["ran"] = True
+            elif seen.get("ran") and r.rt is None:
+                seen["end"] = st.state
+                seen["lights"] = list(board.lights)
+                return False
+            return frame < 3000
+
+        asyncio.run(runner.run(script, ask_who=False))
+    finally:
+        bridge.close()
+        guest.stop()
+    texts = " ".join(seen["texts"])
+    assert "Vos" in texts and "7" in texts and "geel" in texts, texts
+    assert seen.get("end") == "finished", seen

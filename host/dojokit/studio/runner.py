@@ -267,10 +267,9 @@ class StudioRunner:
                 studio.stage.set_sim(self.kit)
             else:
                 robot = await Robot.open(self.opts.kit)
-                info = robot.info
-                studio.stage.set_real(getattr(info, "name", "") or self.opts.kit,
-                                      getattr(info, "colour", "") or "",
-                                      getattr(info, "number", None), self.opts.kit)
+                info = robot.info  # the kit's identity, as a mentor named it
+                studio.stage.set_real(info.name or self.opts.kit, info.colour, info.number,
+                                      self.opts.kit)
         except LinkError as exc:
             studio.message = str(exc)
             studio.set_state("waiting_link")

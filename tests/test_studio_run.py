@@ -250,3 +250,36 @@ def test_on_a_kit_at_a_serial_port_the_stage_shows_its_identity_and_run_works(tm
     texts = " ".join(seen["texts"])
     assert "Vos" in texts and "7" in texts and "geel" in texts, texts
     assert seen.get("end") == "finished", seen
+
+
+def test_profile_rules_and_the_card_a_learner_comes_back_to() -> None:
+    from dojokit.studio.learners import Learners
+    from dojokit.themebox.progress import Progress
+
+    learners = Learners.load()
+    learners.add("Ada", profile="standard")
+    learners.add("Bo", profile="standard", profile_locked=True)
+    learners.add("Cas")  # calm, the default
+    learners.save()
+
+    def opened(learner: str, box: str, profile: str | None = None) -> StudioRunner:
+        r = StudioRunner(Options(box=box, learner=learner, profile=profile))
+        r._settings()
+        return r
+
+    # a box made calm stays calm; a standard box is as calm as the learner
+    assert opened("Ada", "lighthouse").profile == "calm"
+    assert opened("Ada", "robot_dance").profile == "standard"
+    assert opened("Cas", "robot_dance").profile == "calm"
+    # the teacher's lock wins over the box and over --profile; --profile over the box
+    assert opened("Bo", "lighthouse", "calm").profile == "standard"
+    assert opened("Ada", "lighthouse", "standard").profile == "standard"
+    # a learner not in the list: the box's own profile
+    assert opened("Dee", "robot_dance").profile == "standard"
+
+    # back at the box, a learner goes on with the first card not finished yet
+    assert opened("Cas", "traffic_light").exercise.id == "green-light"
+    with Progress() as store:
+        store.record("Cas", "traffic_light", "green-light", "finished")
+        store.record("Cas", "traffic_light", "three-colours", "not_yet")
+    assert opened("Cas", "traffic_light").exercise.id == "three-colours"

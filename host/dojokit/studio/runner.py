@@ -27,6 +27,7 @@ from dojokit.studio.editor import say
 from dojokit.studio.program import Program
 
 EXIT_OK, EXIT_USER = 0, 2
+CALMNESS = ("calm", "standard")  # the profiles, calmest first
 
 
 class StudioError(Exception):
@@ -178,24 +179,47 @@ class StudioRunner:
 
     # -- opening ------------------------------------------------------------------------------
     def _settings(self) -> None:
-        """The learner's own settings, with what the teacher locked winning over arguments."""
+        """The learner's own settings, with what the teacher locked winning over arguments.
+        Unless locked or given with --profile, the profile is the calmer of the learner's
+        and the box's: a box made calm stays calm for everyone."""
         if self.learner is None:
             return
-        with contextlib.suppress(ImportError):
-            from dojokit.studio.learners import Learners, effective
+        from dojokit.studio.learners import Learners, effective
 
-            try:
-                learners = Learners.load()
-                settings = learners.get(self.learner) if self.learner in learners.names() \
-                    else None
-            except Exception:  # a damaged learners file must not keep a child out
-                settings = None
-            profile, lang = effective(settings, self.opts.profile, self.opts.lang)
-            self.profile = profile or self.profile
-            if lang in LANGUAGES:
-                self.lang = lang
-            if settings is not None and self.opts.scale is None:
-                self.scale = getattr(settings, "scale", None) or self.scale
+        try:
+            learners = Learners.load()
+            settings = learners.get(self.learner) if self.learner in learners.names() \
+                else None
+        except Exception:  # a damaged learners file must not keep a child out
+            settings = None
+        profile, lang = effective(settings, self.opts.profile, self.opts.lang)
+        locked = settings is not None and settings.profile_locked
+        if not locked and self.opts.profile is None and settings is not None:
+            profile = min((profile, self.box.profile or "calm"), key=CALMNESS.index)
+        elif settings is None and self.opts.profile is None:
+            profile = self.box.profile or profile
+        self.profile = profile or self.profile
+        if lang in LANGUAGES:
+            self.lang = lang
+        if settings is not None and self.opts.scale is None:
+            self.scale = getattr(settings, "scale", None) or self.scale
+        if self.opts.exercise is None and self.opts.program is None:
+            self._continue_where_left()
+
+    def _continue_where_left(self) -> None:
+        """With no --exercise, the learner's first card of the box not finished yet (the
+        next card, after a finished one); the first card for a new learner."""
+        from dojokit.themebox.progress import Progress, ProgressError
+
+        try:
+            with Progress() as store:
+                done = {s.exercise for s in store.overview(self.learner)
+                        if s.box == self.box.id and s.best == "finished"}
+        except ProgressError:
+            return  # the teacher is told by the progress commands; the child starts at card 1
+        todo = [e for e in self.box.exercises if e.id not in done]
+        if todo and done:
+            self.exercise = todo[0]
 
     def load_program(self) -> Program:
         from dojokit.studio import files

@@ -48,8 +48,8 @@ def exercises() -> list[tuple[str, str, Path]]:
     return out
 
 
-def studio_check(box: str, exercise: str, program: Path, pause: float = 0.0
-                 ) -> tuple[float, str]:
+def studio_check(box: str, exercise: str, program: Path, pause: float = 0.0,
+                 edit: bool = False) -> tuple[float, str]:
     """Seconds from the click on "Am I finished?" to the answer on screen, and the answer.
     With `pause`, the learner looks at the program that long before clicking (the studio
     checks ahead during a pause); without, the click comes at once."""
@@ -63,6 +63,12 @@ def studio_check(box: str, exercise: str, program: Path, pause: float = 0.0
             opened.append(time.perf_counter())
         if frame >= 10 and time.perf_counter() - opened[0] >= pause and not r._check_started \
                 and not r.checked:  # the studio is open and drawn: the learner clicks
+            if edit:  # ... right after a change (the program is new to the checker)
+                from dojokit.studio.program import Place
+
+                st.program.add("control_wait", Place("top", x=900, y=900))
+                st.program.undo()
+                st.changed()
             b = next(b for b in st.buttons if b.id == "check")
             for kind, extra in ((pygame.MOUSEMOTION, {"rel": (0, 0), "buttons": (0, 0, 0)}),
                                 (pygame.MOUSEBUTTONDOWN, {"button": 1}),
@@ -106,14 +112,16 @@ def pct(values: list[float], p: float) -> float:
     return v[min(len(v) - 1, round(p / 100 * (len(v) - 1)))]
 
 
-def report(busy: bool, baseline: bool, pause: float) -> None:
+def report(busy: bool, baseline: bool, pause: float, edit: bool = False) -> None:
     rows = []
     with busy_core(busy):
         for box, ex, program in exercises():
-            took, verdict = studio_check(box, ex, program, pause)
+            took, verdict = studio_check(box, ex, program, pause, edit)
             cli = cli_grade(box, ex, program) if baseline else None
             rows.append((box, ex, took, verdict, cli))
-    when = f"the click {pause:g} s after opening" if pause else "the click at once"
+    when = (f"the click right after an edit, {pause:g} s after opening" if edit else
+            f"the click after a {pause:g} s look (checked ahead)" if pause else
+            "the click at once after opening")
     print(f"{'beside a busy core' if busy else 'quiet machine'}, {when}: {len(rows)} exercises")
     for box, ex, took, verdict, cli in rows:
         base = f"; command line {cli:5.2f} s (ratio {took / cli:4.2f})" if cli else ""
@@ -141,10 +149,10 @@ def main() -> None:
         os.environ["XDG_DATA_HOME"] = str(Path(tmp) / "data")
         print(f"'Am I finished?' on every shipped exercise, driver "
               f"{os.environ.get('SDL_VIDEODRIVER')}, {os.cpu_count()} cores")
-        for pause in (0.0, PAUSE_S):
-            report(False, not args.no_baseline and not pause, pause)
+        for pause, edit in ((0.0, False), (PAUSE_S, True), (PAUSE_S, False)):
+            report(False, not args.no_baseline and not pause, pause, edit)
             if not args.no_busy:
-                report(True, not args.no_baseline and not pause, pause)
+                report(True, not args.no_baseline and not pause, pause, edit)
 
 
 if __name__ == "__main__":

@@ -245,21 +245,14 @@ class Builder:
         if place is None:
             to = self._free_point(index)
         else:
-            # where the place would open: found on the layout with every place open
+            # where the landing bar of that place is drawn (blocks do not move in a drag)
             st = self.st
-            from dojokit.studio.canvas import Layout
-            from dojokit.studio.theme import px
-
-            cands = st.candidate_places(None, st.drag.opcode if st.drag else None)
-            lay = Layout(st.program, st.th, st.scale, st.lang, cands).run(
-                (px(16, st.scale), px(16, st.scale)))
-            pc = next(p for p in lay.pieces if p.kind == "place" and p.place == place)
-            r = st.from_script(pc.rect)
+            r = st.from_script(st.layout().marker(place))
             if not st.script_rect.contains(r):  # the learner scrolls first (wheel)
                 st.scroll_into_view(r)
-                r = st.from_script(pc.rect)
-            to = (r.x + 12 + 3, r.y + 12 + 3) if place.kind != "input" else (r.centerx,
-                                                                               r.centery)
+                r = st.from_script(st.layout().marker(place))
+            half = 22 * st.scale if place.kind == "input" else 0
+            to = (r.x + 12, round(r.centery - half) + 12)
         x0, y0 = self._grab
         for i in range(1, 9):
             pos = (x0 + (to[0] - x0) * i // 8, y0 + (to[1] - y0) * i // 8)

@@ -49,6 +49,7 @@ from dojokit.studio.theme import (
 DEFAULT_SIZE = (1280, 800)
 DRAG_START = 8  # px the pointer moves before a press becomes a drag
 SNAP = 70  # px at 100 %: how near a place must be for a drag to land there
+SLOT_HALF = 22  # half a slot's height: where a reporter's middle is from its top
 REGIONS = ("card", "palette", "script", "stage", "buttons")
 BUTTONS = ("run", "stop", "check", "undo", "redo", "putback", "open", "saveas", "export",
            "smaller", "bigger")
@@ -80,9 +81,9 @@ class Drag:
     pos: tuple[int, int] = (0, 0)
     active: bool = False
     place: Place | None = None
-    # found once per drag (the program does not change while a block is dragged): the layout
-    # with every place open, and the blocks that move
-    base: Layout | None = None
+    # found once per drag (the program does not change while a block is dragged): where each
+    # place it may go is on screen, and the blocks that move
+    markers: list[tuple[Place, pygame.Rect]] | None = None
     hidden: set[str] | None = None
 
 
@@ -261,7 +262,7 @@ class Studio:
     def layout(self) -> Layout:
         places: list[Place] = self.places()
         if self.drag is not None and self.drag.active:
-            places = [self.drag.place] if self.drag.place is not None else []
+            places = []  # a drag moves no block: the landing place is drawn over the program
         key = (self.program.changes, id(self.program), tuple(places), self.scale, self.lang)
         if self._layout is None or key != self._layout_key:
             origin = (px(16, self.scale), px(16, self.scale))
@@ -628,22 +629,41 @@ class Studio:
             return None
         # the dragged block's top-left, in script coordinates, as Scratch snaps it
         tx, ty = self.to_script((d.pos[0] - d.grab[0], d.pos[1] - d.grab[1]))
-        if d.base is None:
-            cands = self.candidate_places(d.block_id, d.opcode)
-            d.base = Layout(self.program, self.th, self.scale, self.lang, cands).run(
-                (px(16, self.scale), px(16, self.scale)))
-        base = d.base
+        if d.markers is None:
+            lay = self.layout()
+            d.markers = [(pl, r) for pl in self.candidate_places(d.block_id, d.opcode)
+                         if (r := lay.marker(pl)) is not None]
         best, best_d = None, px(SNAP, self.scale) ** 2
-        for pc in base.pieces:
-            if pc.kind != "place":
-                continue
-            dx, dy = pc.rect.x - tx, pc.rect.y - ty
-            if pc.place is not None and pc.place.kind == "input":
-                dx, dy = pc.rect.centerx - tx, pc.rect.centery - ty
+        for place, r in d.markers:
+            # a stack lands with its top-left on the bar; a reporter with its left edge in
+            # the input
+            dx, dy = (r.x - tx, r.centery - ty) if place.kind != "input" else (
+                r.x - tx, r.centery - (ty + px(SLOT_HALF, self.scale)))
             dist = dx * dx + dy * dy
             if dist < best_d:
-                best, best_d = pc.place, dist
+                best, best_d = place, dist
         return best
+
+    def _draw_landing(self, surface: pygame.Surface) -> None:
+        """Where the dragged block will land: a thick bar with an arrow (or a frame round the
+        input), drawn over the program before the drop."""
+        d = self.drag
+        if d is None or not d.active or d.place is None or not d.markers:
+            return
+        r = next((r for pl, r in d.markers if pl == d.place), None)
+        if r is None:
+            return
+        th, s = self.th, self.scale
+        rect = self.from_script(r)
+        if d.place.kind == "input":
+            pygame.draw.rect(surface, th.slot_hint, rect.inflate(px(8, s), px(8, s)),
+                             max(3, px(4, s)), border_radius=px(10, s))
+            return
+        pygame.draw.rect(surface, th.slot_hint, rect, border_radius=rect.h // 2)
+        a = px(10, s)
+        cx, cy = rect.x - a, rect.centery
+        pygame.draw.polygon(surface, th.slot_hint, [(cx - a, cy - a), (cx + a // 2, cy),
+                                                    (cx - a, cy + a)])
 
     def mouse_up(self, pos: tuple[int, int]) -> None:
         self._pointer = pos
@@ -748,6 +768,7 @@ class Studio:
         self.painter.draw(surface, lay, (self.script_rect.x - self.scroll[0],
                                          self.script_rect.y - self.scroll[1]),
                           self.script_rect, hidden)
+        self._draw_landing(surface)
         if self.holding is not None and self.holding.block_id is not None:
             pc = lay.piece_of(self.holding.block_id)
             if pc is not None:

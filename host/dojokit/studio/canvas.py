@@ -322,6 +322,41 @@ class Layout:
             return [pc for pc in self.pieces if pc.kind == "place"]
         return [pc for pc in self.pieces if pc.kind in ("block", "slot")]
 
+    def marker(self, place: Place) -> pygame.Rect | None:
+        """Where `place` is in this layout (made with no place open), as a thin bar (or, for
+        an input, the input's own rectangle): what a drag shows before the drop, without
+        moving a single block."""
+        bar = max(6, self._px(8))
+        if place.kind in ("next", "above"):
+            pc = self.piece_of(place.ref or "")
+            if pc is None:
+                return None
+            y = pc.rect.bottom if place.kind == "next" else pc.rect.top - bar
+            return pygame.Rect(pc.rect.x, y - bar // 2 if place.kind == "next" else y,
+                               max(pc.rect.w, self._px(120)), bar)
+        if place.kind == "substack":
+            pc = self.piece_of(place.ref or "")
+            d = block_def(self.p.blocks.get(place.ref or "", {}).get("opcode", ""))
+            if pc is None or d is None or place.name not in d.substacks:
+                return None
+            arms = pc.extra.get("arms", [])
+            i = d.substacks.index(place.name or "")
+            if i >= len(arms):
+                return None
+            x = pc.rect.x + self._px(ARM)
+            return pygame.Rect(x, arms[i][0] - bar // 2, max(pc.rect.right - x, self._px(120)),
+                               bar)
+        if place.kind == "input":
+            inner = self.p.input_block(place.ref or "", place.name or "")
+            if inner is not None:
+                pc = self.piece_of(inner)
+                return pc.rect.copy() if pc is not None else None
+            for pc in self.pieces:
+                if pc.kind == "slot" and pc.block == place.ref and pc.slot is not None \
+                        and pc.slot.name == place.name:
+                    return pc.rect.copy()
+        return None
+
     def piece_of(self, block_id: str) -> Piece | None:
         for pc in self.pieces:
             if pc.kind == "block" and pc.block == block_id:

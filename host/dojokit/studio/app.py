@@ -50,6 +50,7 @@ DEFAULT_SIZE = (1280, 800)
 DRAG_START = 8  # px the pointer moves before a press becomes a drag
 SNAP = 70  # px at 100 %: how near a place must be for a drag to land there
 SLOT_HALF = 22  # half a slot's height: where a reporter's middle is from its top
+SIDEWAYS = 0.4  # how much a sideways distance counts against the snap distance
 REGIONS = ("card", "palette", "script", "stage", "buttons")
 BUTTONS = ("run", "stop", "check", "undo", "redo", "putback", "open", "saveas", "export",
            "smaller", "bigger")
@@ -639,7 +640,9 @@ class Studio:
             # the input
             dx, dy = (r.x - tx, r.centery - ty) if place.kind != "input" else (
                 r.x - tx, r.centery - (ty + px(SLOT_HALF, self.scale)))
-            dist = dx * dx + dy * dy
+            # sideways counts less than up and down: a block let go anywhere over a stack's
+            # width lands in that stack, at the height it was let go
+            dist = (dx * SIDEWAYS) ** 2 + dy * dy
             if dist < best_d:
                 best, best_d = place, dist
         return best

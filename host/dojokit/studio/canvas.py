@@ -326,7 +326,7 @@ class Layout:
         """Where `place` is in this layout (made with no place open), as a thin bar (or, for
         an input, the input's own rectangle): what a drag shows before the drop, without
         moving a single block."""
-        bar = max(6, self._px(8))
+        bar = max(8, self._px(12))  # thick: seen beside the block being dragged
         if place.kind in ("next", "above"):
             pc = self.piece_of(place.ref or "")
             if pc is None:

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +29,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame  # noqa: E402
+from studio_common import busy_core, pct  # noqa: E402
 
 from dojokit.data import boxes_dir  # noqa: E402
 from dojokit.studio.runner import Options, StudioRunner  # noqa: E402
@@ -93,23 +92,8 @@ def cli_grade(box: str, exercise: str, program: Path) -> float:
     return wall
 
 
-@contextlib.contextmanager
-def busy_core(on: bool) -> Iterator[None]:
-    if not on:
-        yield
-        return
-    proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    try:
-        time.sleep(0.3)
-        yield
-    finally:
-        proc.kill()
-        proc.wait()
 
 
-def pct(values: list[float], p: float) -> float:
-    v = sorted(values)
-    return v[min(len(v) - 1, round(p / 100 * (len(v) - 1)))]
 
 
 def report(busy: bool, baseline: bool, pause: float, edit: bool = False) -> None:

@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import math
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +38,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame  # noqa: E402
+from studio_common import busy_core, pct  # noqa: E402
 from test_studio_screens import big_program  # noqa: E402
 
 from dojokit.studio.runner import Options, StudioRunner  # noqa: E402
@@ -51,9 +50,6 @@ def post(kind: int, **attrs: Any) -> None:
     pygame.event.post(pygame.event.Event(kind, **attrs))
 
 
-def pct(values: list[float], p: float) -> float:
-    v = sorted(values)
-    return v[min(len(v) - 1, round(p / 100 * (len(v) - 1)))]
 
 
 def path(rect: pygame.Rect, n: int) -> list[tuple[int, int]]:
@@ -170,18 +166,6 @@ def session(program: Path, frames: int) -> tuple[dict[str, list[float]],
     return times, cpu, opened
 
 
-@contextlib.contextmanager
-def busy_core(on: bool) -> Iterator[None]:
-    if not on:
-        yield
-        return
-    proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    try:
-        time.sleep(0.3)
-        yield
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def report(program: Path, frames: int, busy: bool) -> None:

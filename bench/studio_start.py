@@ -19,15 +19,15 @@ have no display; a real one adds the window manager's own time to both sides ali
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
+
+from studio_common import busy_core
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_S = 1.0
@@ -103,19 +103,6 @@ def measure(kind: str, home: Path) -> tuple[float, float]:
     return cold, warm
 
 
-@contextlib.contextmanager
-def busy_core(on: bool) -> Iterator[None]:
-    """A process keeping one core busy for as long as the block runs."""
-    if not on:
-        yield
-        return
-    proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    try:
-        time.sleep(0.3)
-        yield
-    finally:
-        proc.kill()
-        proc.wait()
 
 
 def ms(v: float) -> str:

@@ -354,3 +354,26 @@ class Builder:
         for _ in range((want - st.index) % len(ts)):
             key(pygame.K_DOWN)
         key(pygame.K_RETURN)
+
+
+def drive(runner: Any, steps: Iterator[None]) -> None:
+    """Run the studio; each `next(steps)` happens before one frame (its posted events are
+    handled in that frame), after what a step left for the next frames (`runner._pending`).
+    Waits for the first frames to be drawn first."""
+    import asyncio
+
+    runner._pending = []
+
+    def script(r: Any, frame: int) -> bool:
+        if frame < 2:
+            return True
+        if r._pending:
+            r._pending.pop(0)()
+            return True
+        try:
+            next(steps)
+        except StopIteration:
+            return False
+        return True
+
+    asyncio.run(runner.run(script, ask_who=False))

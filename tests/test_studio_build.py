@@ -4,7 +4,6 @@ the model (same scripts, same inputs) and graded "finished" by the box's own che
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
-from studio_driver import Builder, canonical, write_empty
+from studio_driver import Builder, canonical, drive, write_empty
 
 import dojokit.studio  # noqa: F401  (before pygame: no banner)
 from dojokit.data import boxes_dir
@@ -27,24 +26,6 @@ CASES = [
     ("parking_sensor", "zone-lights", "drag"),
     ("lighthouse", "colour-steps", "keys"),
 ]
-
-
-def drive(runner: StudioRunner, steps) -> None:
-    runner._pending = []
-
-    def script(r: StudioRunner, frame: int) -> bool:
-        if frame < 2:
-            return True
-        if r._pending:
-            r._pending.pop(0)()
-            return True
-        try:
-            next(steps)
-        except StopIteration:
-            return False
-        return True
-
-    asyncio.run(runner.run(script, ask_who=False))
 
 
 def every_exercise() -> list[tuple[str, str, str]]:

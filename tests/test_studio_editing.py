@@ -10,13 +10,13 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
 import pygame
 import pytest
+from studio_driver import EMPTY, click, key, type_text
 
 import dojokit.studio  # noqa: F401
 from dojokit.data import boxes_dir
 from dojokit.studio.app import Holding, Studio
 from dojokit.studio.program import Place, Program
 from dojokit.themebox.format import load_box
-from studio_driver import EMPTY, click, key, type_text
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ All through a real window under SDL's dummy driver; the studio is driven by post
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import itertools
 import os
@@ -24,7 +23,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
-from studio_driver import EMPTY, click, key, post
+from studio_driver import EMPTY, click, drive, key, post
 
 from dojokit.data import boxes_dir
 from dojokit.sim.flashes import luminance, max_flashes_per_window, transitions
@@ -70,22 +69,6 @@ def window() -> Iterator[pygame.Surface]:
     surface = pygame.display.set_mode(SIZE)
     yield surface
     pygame.display.quit()
-
-
-def drive(runner: StudioRunner, steps: Iterator[Any]) -> None:
-    """Run the studio; each `next(steps)` happens before one frame (its posted events are
-    handled in that frame). Waits for the first frames to be drawn first."""
-
-    def script(r: StudioRunner, frame: int) -> bool:
-        if frame < 2:
-            return True
-        try:
-            next(steps)
-        except StopIteration:
-            return False
-        return True
-
-    asyncio.run(runner.run(script, ask_who=False))
 
 
 def small(rect: pygame.Rect) -> bool:

@@ -21,13 +21,13 @@ from __future__ import annotations
 import asyncio
 import math
 import re
-import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from dojokit import generated
 from dojokit.i18n import catalog
 from dojokit.protocol import MAX_PAYLOAD, Cap, Sample
 
@@ -544,20 +544,13 @@ def blocks_markdown() -> str:
 
 
 def docs_section(text: str) -> str:
-    """The generated part of a docs/blocks.md text (between the markers)."""
-    start = text.index(DOCS_BEGIN) + len(DOCS_BEGIN) + 1  # after the marker's line end
-    return text[start : text.index(DOCS_END)]
+    """The generated part of a docs text (between this module's markers)."""
+    return generated.section(text, DOCS_BEGIN, DOCS_END)
 
 
 def write_docs(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    start = text.index(DOCS_BEGIN) + len(DOCS_BEGIN) + 1
-    end = text.index(DOCS_END)
-    path.write_text(text[:start] + blocks_markdown() + text[end:], encoding="utf-8")
+    generated.write_section(path, DOCS_BEGIN, DOCS_END, blocks_markdown())
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        write_docs(Path(sys.argv[1]))
-    else:
-        print(blocks_markdown(), end="")
+    generated.main(DOCS_BEGIN, DOCS_END, blocks_markdown)

@@ -381,6 +381,16 @@ def hex_rgb(value: str) -> RGB | None:
 
 
 # -- drawing -------------------------------------------------------------------------------
+def _hexagon(surface: pygame.Surface, rect: pygame.Rect, fill: RGB, edge: RGB, w: int) -> None:
+    """Scratch's shape for yes/no: pointed ends."""
+    h2 = rect.h // 2
+    pts = [(rect.x, rect.centery), (rect.x + h2 // 2, rect.y), (rect.right - h2 // 2, rect.y),
+           (rect.right, rect.centery), (rect.right - h2 // 2, rect.bottom),
+           (rect.x + h2 // 2, rect.bottom)]
+    pygame.draw.polygon(surface, fill, pts)
+    pygame.draw.polygon(surface, edge, pts, w)
+
+
 def _darker(c: RGB, f: float = 0.55) -> RGB:
     return (round(c[0] * f), round(c[1] * f), round(c[2] * f))
 
@@ -439,12 +449,7 @@ class Painter:
         fill, edge = pc.colour, _darker(pc.colour)
         w = max(2, px(2, self.s))
         if pc.shape == "boolean":
-            h2 = rect.h // 2
-            pts = [(rect.x, rect.centery), (rect.x + h2 // 2, rect.y),
-                   (rect.right - h2 // 2, rect.y), (rect.right, rect.centery),
-                   (rect.right - h2 // 2, rect.bottom), (rect.x + h2 // 2, rect.bottom)]
-            pygame.draw.polygon(surface, fill, pts)
-            pygame.draw.polygon(surface, edge, pts, w)
+            _hexagon(surface, rect, fill, edge, w)
             return
         if pc.shape == "reporter":
             pygame.draw.rect(surface, fill, rect, border_radius=rect.h // 2)
@@ -482,13 +487,8 @@ class Painter:
         assert slot is not None
         edge = _darker(th.input_bg, 0.45)
         w = max(2, px(2, self.s))
-        if slot.kind == "boolean":
-            h2 = rect.h // 2
-            pts = [(rect.x, rect.centery), (rect.x + h2 // 2, rect.y),
-                   (rect.right - h2 // 2, rect.y), (rect.right, rect.centery),
-                   (rect.right - h2 // 2, rect.bottom), (rect.x + h2 // 2, rect.bottom)]
-            pygame.draw.polygon(surface, th.script_bg, pts)
-            pygame.draw.polygon(surface, edge, pts, w)
+        if slot.kind == "boolean":  # an empty pointed hole: only a yes/no block fits
+            _hexagon(surface, rect, th.script_bg, edge, w)
             return
         radius = rect.h // 2 if slot.kind in ("number",) else px(8, self.s)
         pygame.draw.rect(surface, th.input_bg, rect, border_radius=radius)

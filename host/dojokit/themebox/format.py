@@ -20,12 +20,12 @@ import json
 import json.decoder
 import json.scanner
 import re
-import sys
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from dojokit import generated
 from dojokit.colour_names import (
     PALE_BELOW,
     PICKER_HUES,
@@ -1063,20 +1063,13 @@ def vocabulary_markdown() -> str:
 
 
 def docs_section(text: str) -> str:
-    """The generated part of a docs/themeboxes.md text (between the markers)."""
-    start = text.index(DOCS_BEGIN) + len(DOCS_BEGIN) + 1
-    return text[start : text.index(DOCS_END)]
+    """The generated part of a docs text (between this module's markers)."""
+    return generated.section(text, DOCS_BEGIN, DOCS_END)
 
 
 def write_docs(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    start = text.index(DOCS_BEGIN) + len(DOCS_BEGIN) + 1
-    end = text.index(DOCS_END)
-    path.write_text(text[:start] + vocabulary_markdown() + text[end:], encoding="utf-8")
+    generated.write_section(path, DOCS_BEGIN, DOCS_END, vocabulary_markdown())
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        write_docs(Path(sys.argv[1]))
-    else:
-        print(vocabulary_markdown(), end="")
+    generated.main(DOCS_BEGIN, DOCS_END, vocabulary_markdown)

@@ -6,9 +6,9 @@ a test checks it is current (as robot_blocks does for the robot blocks' part).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from dojokit import generated
 from dojokit.scratch.blocks import BlockDef, Slot, all_blocks, category_label, label, menu_label
 
 LANGS = ("en", "nl", "fr")
@@ -70,20 +70,13 @@ def core_blocks_markdown() -> str:
 
 
 def docs_section(text: str) -> str:
-    """The generated part of a docs/blocks.md text (between this module's markers)."""
-    start = text.index(DOCS_BEGIN) + len(DOCS_BEGIN) + 1  # after the marker's line end
-    return text[start : text.index(DOCS_END)]
+    """The generated part of a docs text (between this module's markers)."""
+    return generated.section(text, DOCS_BEGIN, DOCS_END)
 
 
 def write_docs(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    start = text.index(DOCS_BEGIN) + len(DOCS_BEGIN) + 1
-    end = text.index(DOCS_END)
-    path.write_text(text[:start] + core_blocks_markdown() + text[end:], encoding="utf-8")
+    generated.write_section(path, DOCS_BEGIN, DOCS_END, core_blocks_markdown())
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        write_docs(Path(sys.argv[1]))
-    else:
-        print(core_blocks_markdown(), end="")
+    generated.main(DOCS_BEGIN, DOCS_END, core_blocks_markdown)

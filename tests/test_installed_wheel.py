@@ -8,6 +8,7 @@ environment through a .pth file, and dojokit itself only from the wheel.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -172,3 +173,47 @@ def test_a_wrong_folder_is_one_sentence(installed: Installed, tmp_path: Path, va
     assert len(lines) == 1 and not r.stdout, r.stderr
     assert variable in lines[0] and value in lines[0] and says in lines[0]
     assert "Traceback" not in r.stderr and " - " not in lines[0]
+
+
+STUDIO_SCRIPT = """
+import asyncio, json, sys
+import dojokit.studio
+import pygame
+from dojokit.studio import theme
+from dojokit.studio.runner import Options, StudioRunner
+
+runner = StudioRunner(Options(box="traffic_light", exercise="green-light", learner="Sam"))
+seen = {}
+
+def script(r, frame):
+    st = r.studio
+    if st.state == "waiting_link":
+        return frame < 900
+    if "check" not in seen:
+        b = next(b for b in st.buttons if b.id == "check")
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=b.rect.center, button=1))
+        pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=b.rect.center, button=1))
+        seen["check"] = frame
+    elif st.feedback is not None:
+        seen["verdict"] = st.feedback.verdict
+        return False
+    return frame < 3000
+
+asyncio.run(runner.run(script, ask_who=False))
+print(json.dumps({"verdict": seen.get("verdict"), "font": theme._font_path(False),
+                  "palette": list(runner.exercise.palette)}))
+"""
+
+
+def test_the_studio_runs_from_the_wheel(installed: Installed):
+    """The studio's fonts, boxes and firmware come from the installed package: it opens the
+    first card on the simulated kit and answers "Am I finished?" (the starter: not yet)."""
+    r = subprocess.run([str(installed.python), "-c", STUDIO_SCRIPT], capture_output=True,
+                       text=True, cwd=installed.cwd, timeout=300,
+                       env={**installed.env, "SDL_VIDEODRIVER": "dummy"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["verdict"] == "not_yet"
+    assert Path(out["font"]).is_relative_to(installed.package), out["font"]
+    r = installed.run("studio", "--box", "no_such_box", SDL_VIDEODRIVER="dummy")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr

@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     studio.add_argument("--learner", metavar="NAME", help=t("studio.help.learner"))
     studio.add_argument("--kit", metavar="KIT", default="sim", help=t("studio.help.kit"))
     studio.add_argument("--profile", metavar="NAME", choices=tuple(PROFILES),
-                        help=t("cli.help.profile", profiles=", ".join(PROFILES)))
+                        help=t("studio.help.profile"))
     studio.add_argument("--scale", metavar="PERCENT", type=int, choices=(100, 125, 150, 175, 200),
                         help=t("studio.help.scale"))
 

@@ -149,9 +149,10 @@ class Studio:
         if self.card_factory is not None:
             self.card = self.card_factory(self.lang, s, self.th)
         card_h = self.card.height_for(w - 2 * m) if self.card is not None else px(120, s)
-        card_h = min(card_h, int(h * 0.45))  # the script area always keeps room
-        self.card_rect = pygame.Rect(m, m, w - 2 * m, card_h)
         self._layout_buttons()
+        # the card is shown whole; the work area keeps at least a fifth of the window
+        card_h = min(card_h, self.bar_rect.y - 2 * m - max(px(90, s), int(h * 0.15)))
+        self.card_rect = pygame.Rect(m, m, w - 2 * m, card_h)
         top = self.card_rect.bottom + m
         bottom = self.bar_rect.y - m
         # the palette shows its widest block whole when it can; the stage gives way first
@@ -169,20 +170,25 @@ class Studio:
     def _layout_buttons(self) -> None:
         s, (w, h) = self.scale, self.size
         m = px(8, s)
-        pad = px(12, s)
         labels = {b: self.t(f"studio.button.{b}", n=len(self.program.tray)) for b in BUTTONS}
         if not self.program.tray:  # "(0)" says nothing: the button is simply not active
             labels["putback"] = self.t("studio.button.putback_empty")
         if self.finished:
             labels["next"] = self.t("studio.button.next")
         # one row when it fits (a slightly smaller type before a second row)
-        for size in (18, 17, 16, 15):
+        for size in (18, 17, 16, 15, 14, 13):
             self.bold = font(px(size, s), bold=True)
-            widths = {b: max(px(MIN_TARGET + 12, s), self.bold.size(lbl)[0] + 2 * pad)
+            pad = px(12 if size >= 16 else 8, s)
+            widths = {b: max(px(MIN_TARGET + 4, s), self.bold.size(lbl)[0] + 2 * pad)
                       for b, lbl in labels.items()}
             if sum(widths.values()) + (len(widths) + 1) * m <= w:
                 break
-        bh = max(px(MIN_TARGET + 12, s), self.bold.get_height() + px(20, s))
+        else:  # two rows anyway: then at the full size
+            self.bold = font(px(18, s), bold=True)
+            pad = px(12, s)
+            widths = {b: max(px(MIN_TARGET + 4, s), self.bold.size(lbl)[0] + 2 * pad)
+                      for b, lbl in labels.items()}
+        bh = max(px(MIN_TARGET + 4, s), self.bold.get_height() + px(16, s))
         # rows of buttons: as many as fit, in a fixed order (the same place every time)
         rows: list[list[str]] = [[]]
         x = m

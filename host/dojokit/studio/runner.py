@@ -128,7 +128,7 @@ def check_kit(kit: str, lang: str) -> str | None:
 def window_size(scale: float) -> tuple[int, int]:
     """1280 x 800 at 100 %; larger text gets a larger window (as far as the screen allows),
     so the script area keeps its room."""
-    grow = max(1.0, scale * 0.75)
+    grow = max(1.0, 0.5 + scale * 0.5)
     w, h = round(DEFAULT_SIZE[0] * grow), round(DEFAULT_SIZE[1] * grow)
     info = pygame.display.Info()
     if info.current_w > 0 and info.current_h > 0 and os.environ.get("SDL_VIDEODRIVER") != "dummy":

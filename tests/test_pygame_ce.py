@@ -8,6 +8,7 @@ there, and this environment's packages (dojokit, pytest, ...) reachable after it
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -31,11 +32,21 @@ NOT_SHARED = re.compile(r"pygame\.(Window|FRect|IS_CE|typing|geometry|Circle|Lin
 
 
 # every test file that draws with pygame (the view's and the studio's), found by what it
-# imports: a new studio test is run under pygame-ce without being listed here
+# imports (read as code, not text: a script in a string does not count); a new studio test
+# is run under pygame-ce without being listed here
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
 PYGAME_TESTS = sorted(p.name for p in (ROOT / "tests").glob("test_*.py")
                       if p.name != "test_pygame_ce.py"
-                      and any(w in p.read_text(encoding="utf-8")
-                              for w in ("import pygame", "from studio_driver import")))
+                      and _imports(p) & {"pygame", "studio_driver"})
 
 def _site_packages() -> str:
     import pytest as _pytest  # lives in this environment's site-packages

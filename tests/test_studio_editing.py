@@ -115,3 +115,22 @@ def test_a_block_the_studio_does_not_know_is_shown_plainly_and_kept(studio: Stud
     st.program.add("control_wait", Place("next", hat))
     st.program.undo()
     assert json.dumps(target["blocks"]["odd"], sort_keys=True) == kept
+
+
+def test_the_card_s_steps_are_ticked_one_by_one_by_click() -> None:
+    pygame.display.init()
+    pygame.font.init()
+    pygame.display.set_mode((1280, 800))
+    from dojokit.studio.card import CardView
+
+    box = load_box(boxes_dir() / "parking_sensor")
+    ex = box.exercise("zone-lights")  # four steps
+    st = Studio(Program(json.loads(json.dumps(EMPTY))), ex.palette, lang="en",
+                card_factory=lambda lang, scale, th: CardView(box, ex, lang, scale, th, None))
+    assert len(ex.card.steps) == 4
+    seen = []
+    for _ in range(5):
+        click(st.card_rect.center)
+        pump(st)
+        seen.append(st.steps_done)
+    assert seen == [1, 2, 3, 4, 0]  # after the last step, the checklist starts again

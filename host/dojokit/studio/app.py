@@ -19,10 +19,8 @@ thread, so the window keeps answering while it checks.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pygame
@@ -175,19 +173,20 @@ class Studio:
             labels["putback"] = self.t("studio.button.putback_empty")
         if self.finished:
             labels["next"] = self.t("studio.button.next")
-        # one row when it fits (a slightly smaller type before a second row)
-        for size in (18, 17, 16, 15, 14, 13):
+        def measure(size: int) -> dict[str, int]:
             self.bold = font(px(size, s), bold=True)
             pad = px(12 if size >= 16 else 8, s)
-            widths = {b: max(px(MIN_TARGET + 4, s), self.bold.size(lbl)[0] + 2 * pad)
-                      for b, lbl in labels.items()}
+            return {b: max(px(MIN_TARGET + 4, s), self.bold.size(lbl)[0] + 2 * pad)
+                    for b, lbl in labels.items()}
+
+        # one row when it fits (a slightly smaller type before a second row); two rows
+        # anyway: then at the full size
+        for size in (18, 17, 16, 15, 14, 13):
+            widths = measure(size)
             if sum(widths.values()) + (len(widths) + 1) * m <= w:
                 break
-        else:  # two rows anyway: then at the full size
-            self.bold = font(px(18, s), bold=True)
-            pad = px(12, s)
-            widths = {b: max(px(MIN_TARGET + 4, s), self.bold.size(lbl)[0] + 2 * pad)
-                      for b, lbl in labels.items()}
+        else:
+            widths = measure(18)
         bh = max(px(MIN_TARGET + 4, s), self.bold.get_height() + px(16, s))
         # rows of buttons: as many as fit, in a fixed order (the same place every time)
         rows: list[list[str]] = [[]]
@@ -504,8 +503,6 @@ class Studio:
             self.mouse_up(ev.pos)
         elif ev.type == pygame.MOUSEWHEEL:
             self.wheel(ev.x, ev.y)
-        elif ev.type == pygame.MOUSEBUTTONDOWN and ev.button in (4, 5):
-            pass  # pygame 2 also sends MOUSEWHEEL
 
     def wheel(self, dx: int, dy: int, pos: tuple[int, int] | None = None) -> None:
         step = px(40, self.scale)
@@ -597,7 +594,8 @@ class Studio:
                 return
 
     def tick_step(self) -> None:
-        n = len(getattr(self.card, "steps", ()) or ()) or 1
+        """The learner ticks the next step of the card's checklist (after the last, none)."""
+        n = len(self.card.exercise.card.steps) if self.card is not None else 1
         self.steps_done = (self.steps_done + 1) % (n + 1)
         self.dirty = True
 
@@ -811,23 +809,13 @@ class Studio:
             if f is not None:
                 draw_focus(surface, f[1], th, s)
 
-    def _inside(self, block_id: str, stack: set[str]) -> bool:
-        cur: str | None = block_id
-        for _ in range(64):
-            if cur is None:
-                return False
-            if cur in stack:
-                return True
-            cur = self.program.blocks.get(cur, {}).get("parent")
-        return False
-
     def _moving_blocks(self, d: Drag, lay: Layout) -> set[str]:
         """The dragged stack's blocks and every block inside them (the same all drag long)."""
         if d.hidden is None:
             assert d.block_id is not None
             stack = set(self.program.moving_stack(d.block_id))
             d.hidden = stack | {pc.block for pc in lay.pieces
-                                if pc.block and self._inside(pc.block, stack)}
+                                if pc.block and self.program.inside(pc.block, stack)}
         return d.hidden
 
     def _draw_dragged(self, surface: pygame.Surface) -> None:
@@ -918,11 +906,3 @@ def draw_sign(surface: pygame.Surface, verdict: str, rect: pygame.Rect, th: Them
         pygame.draw.line(surface, th.text, (cx - a, cy), (cx + a, cy), w)
         pygame.draw.polygon(surface, th.text, [(cx + a + w, cy), (cx + a // 3, cy - a),
                                                (cx + a // 3, cy + a)])
-
-
-def now() -> float:
-    return time.perf_counter()
-
-
-def as_path(p: str | Path | None) -> Path | None:
-    return Path(p) if p is not None else None

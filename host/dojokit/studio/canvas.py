@@ -20,10 +20,10 @@ from typing import Any
 import pygame
 
 from dojokit.colour_names import colour_name
-from dojokit.i18n import catalog
 from dojokit.scratch.blocks import Slot, block_def, label_parts, menu_label
 from dojokit.studio.program import Place, Program, shape_of
 from dojokit.studio.theme import RGB, Theme, category_colour, font, px
+from dojokit.themebox.format import colour_label as format_colour_label
 
 ROW_H = 52  # a block row at 100 %: a 44 px slot with room around it
 SLOT_H = 44
@@ -365,12 +365,11 @@ class Layout:
 
 
 def colour_label(value: str, lang: str) -> str:
-    try:
-        rgb = (int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16))
-    except ValueError:
+    """A '#rrggbb' slot value as a child names it (black is "off")."""
+    rgb = hex_rgb(value)
+    if rgb is None:
         return value
-    key = f"themebox.colour.{colour_name(rgb)}" if max(rgb) else "themebox.colour.off"
-    return catalog(lang).get(key) or catalog("en").get(key) or value
+    return format_colour_label(colour_name(rgb) if max(rgb) else "off", lang)
 
 
 def hex_rgb(value: str) -> RGB | None:

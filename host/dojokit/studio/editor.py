@@ -13,17 +13,18 @@ from dataclasses import dataclass
 
 import pygame
 
-from dojokit.i18n import catalog
+from dojokit.i18n import text
 from dojokit.robot.profiles import CALM_PALETTE
 from dojokit.scratch.blocks import Slot, menu_label
+from dojokit.scratch.robot_blocks import to_text
 from dojokit.studio.canvas import colour_label
 from dojokit.studio.program import EditError, Program, check_value
 from dojokit.studio.theme import MIN_TARGET, Theme, draw_focus, font, px, wrap
 
 
 def say(key: str, lang: str, **fields: object) -> str:
-    text = catalog(lang).get(key) or catalog("en")[key]
-    return text.format(**fields)
+    """The text for `key` in `lang` (English where that catalog lacks it), filled in."""
+    return text(key, lang).format(**fields)
 
 
 def colour_choices() -> list[tuple[str, str]]:
@@ -128,8 +129,8 @@ class Editor:
             low = f.get("low")
             high = f.get("high")
             if high is None:
-                return say("studio.input.at_least", self.lang, low=_num(low))
-            return say("studio.input.range", self.lang, low=_num(low), high=_num(high))
+                return say("studio.input.at_least", self.lang, low=to_text(low))
+            return say("studio.input.range", self.lang, low=to_text(low), high=to_text(high))
         return say(exc.key, self.lang)
 
     def handle(self, ev: pygame.event.Event) -> str | None:
@@ -227,11 +228,6 @@ class Editor:
             surface.blit(li, li.get_rect(center=rect.center))
         draw_focus(surface, [self.field, self.ok, self.cancel][self.focus], th, s)
 
-
-def _num(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
 
 
 class AnswerBox:

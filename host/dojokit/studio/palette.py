@@ -7,6 +7,7 @@ same exercise always shows the same palette. The learner cannot change it.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import pygame
@@ -41,8 +42,6 @@ def grouped(opcodes: tuple[str, ...]) -> list[tuple[str, list[str]]]:
 
 class Palette:
     def __init__(self, opcodes: tuple[str, ...], th: Theme, scale: float, lang: str) -> None:
-        import copy
-
         self.th, self.s, self.lang = th, scale, lang
         self.program = Program(copy.deepcopy(EMPTY_PROJECT))
         self.entries: list[Entry] = []
@@ -51,6 +50,7 @@ class Palette:
         pad = px(12, scale)
         y = pad
         ids: list[tuple[str, str, int]] = []
+        sizes = Layout(self.program, th, scale, lang)  # measures each block as it is added
         for cat, ops in grouped(opcodes):
             hh = max(px(34, scale), self.head_font.get_height() + px(8, scale))
             self.headings.append((cat, category_label(cat, lang), pygame.Rect(pad, y, 0, hh)))
@@ -60,8 +60,7 @@ class Palette:
                     continue
                 bid = self.program.add(op, Place("top", x=pad / scale, y=y / scale))
                 ids.append((op, bid, y))
-                lay = Layout(self.program, th, scale, lang)
-                y += lay._block_size(bid).h + px(10, scale)
+                y += sizes._block_size(bid).h + px(10, scale)
             y += px(8, scale)
         self.layout = Layout(self.program, th, scale, lang).run()
         for op, bid, _ in ids:

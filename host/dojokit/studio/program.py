@@ -15,10 +15,10 @@ A place where a block can go is a `Place`:
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -259,10 +259,10 @@ class Program:
                 moving = self.moving_stack(block_id)
                 shape = shape_of(self.blocks[block_id])
                 if place.ref is not None and self.top_of(place.ref) == self.top_of(block_id) \
-                        and self._inside(place.ref, moving):
+                        and self.inside(place.ref, moving):
                     return False
                 self._check_place([self.blocks[b].get("opcode", "") for b in moving], shape,
-                                  place, moving)
+                                  place)
             else:
                 d = block_def(opcode or "")
                 if d is None:
@@ -272,7 +272,7 @@ class Program:
             return False
         return True
 
-    def _inside(self, ref: str, moving: list[str]) -> bool:
+    def inside(self, ref: str, moving: Collection[str]) -> bool:
         """`ref` is one of the moving blocks or sits inside one of them."""
         cur: str | None = ref
         seen = set(moving)
@@ -284,8 +284,7 @@ class Program:
             cur = self.blocks[cur].get("parent")
         return False
 
-    def _check_place(self, opcodes: list[str], shape: str, place: Place,
-                     moving: list[str] | None = None) -> None:
+    def _check_place(self, opcodes: list[str], shape: str, place: Place) -> None:
         last = opcodes[-1]
         last_def = block_def(last)
         ends = last == "control_forever" or (last_def is not None and last_def.shape in ENDS_STACK)
@@ -521,6 +520,3 @@ def check_value(slot: Slot, value: str) -> str:
         raise EditError("studio.input.colour")
     return value
 
-
-def clone_data(data: dict[str, Any]) -> dict[str, Any]:
-    return copy.deepcopy(data)

@@ -50,9 +50,9 @@ class Options:
 
 def teaching_order() -> list[Any]:
     from dojokit.data import boxes_dir
-    from dojokit.themebox.format import LEVEL_HIGH, list_boxes
+    from dojokit.themebox.format import list_boxes
 
-    return sorted(list_boxes(boxes_dir()), key=lambda b: (b.level or LEVEL_HIGH, b.id))
+    return list_boxes(boxes_dir())  # already in teaching order
 
 
 def _first_box_folder() -> Path | None:
@@ -61,7 +61,7 @@ def _first_box_folder() -> Path | None:
     import json
 
     from dojokit.data import boxes_dir
-    from dojokit.themebox.format import BOX_FILE, BoxError
+    from dojokit.themebox.format import BOX_FILE, BoxError, teaching_key
 
     order = []
     try:
@@ -76,8 +76,8 @@ def _first_box_folder() -> Path | None:
             except (ValueError, OSError, AttributeError):
                 level = None  # a broken box is said when it is opened, not here
             level = level if isinstance(level, int) else None
-            order.append((level is None, level or 0, folder.name, folder))
-    return min(order)[3] if order else None
+            order.append((teaching_key(level, folder.name), folder))
+    return min(order)[1] if order else None
 
 
 def choose_exercise(box_id: str | None, exercise_id: str | None, lang: str) -> tuple[Any, Any]:

@@ -25,6 +25,7 @@ import pygame
 
 from dojokit.feedback import STATES, capped
 from dojokit.i18n import LANGUAGES, catalog, language
+from dojokit.i18n import text as catalog_text
 from dojokit.robot.profiles import PROFILES
 from dojokit.sim.view import SimView, _hold_ms, _ink_on, _Steady
 from dojokit.studio.theme import Theme, font, px, small_font, text_font, title_font, wrap
@@ -167,8 +168,7 @@ class Stage:
 
     # -- drawing -------------------------------------------------------------------------
     def _t(self, key: str, **fields: object) -> str:
-        text = catalog(self.lang).get(key) or catalog("en")[key]
-        return text.format(**fields)
+        return catalog_text(key, self.lang).format(**fields)
 
     def _text(self, surface: pygame.Surface, text: str, f: pygame.font.Font, ink: RGB,
               background: RGB, at: tuple[int, int]) -> pygame.Rect:

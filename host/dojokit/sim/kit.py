@@ -20,6 +20,7 @@ from dojokit.kits.build import firmware_dir, parse_kit
 from dojokit.sim.board import VirtualBoard
 from dojokit.sim.guest import FirmwareGuest, GuestStopped
 from dojokit.sim.physics import Body, SimRobot
+from dojokit.sim.vloop import VirtualTimeLoop
 from dojokit.sim.world import World, load_world
 
 TICK_MS = 20  # the firmware's loop turn and the physics step, in simulated time
@@ -64,8 +65,18 @@ class SimKit:
         return events
 
     def start(self) -> None:
-        """Boot the firmware (compiling it takes a moment of real time)."""
+        """Boot the firmware on a thread of its own (compiling it takes a moment of real
+        time)."""
         self.guest.start()
+
+    async def boot(self) -> None:
+        """Boot the firmware: on the loop's own thread where the loop can run it there (a
+        VirtualTimeLoop with no other firmware on it), else on a thread of its own."""
+        loop = asyncio.get_running_loop()
+        if isinstance(loop, VirtualTimeLoop) and loop.inline_guest is None:
+            await self.guest.start_inline(loop)
+        else:
+            await asyncio.to_thread(self.guest.start)
 
     def tick(self, now_ms: int) -> None:
         # The world only needs to be brought up to date when someone looks: the firmware
@@ -113,4 +124,4 @@ class SimKit:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await asyncio.to_thread(self.guest.stop)
+        await self.guest.stopped()

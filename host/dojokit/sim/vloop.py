@@ -6,15 +6,27 @@ the link's heartbeats and time-outs, the robot's timed drives, the simulated wor
 then advances in lockstep on one clock, as fast as the machine allows, and a run does the
 same things in the same order every time. With `realtime=True` the same loop is paced to the
 wall clock instead, for watching a simulation.
+
+The loop can also be driven from inside a callback (`drive`): a simulated robot's firmware,
+running on the loop's own thread, keeps the loop going while it waits for its next turn, and
+a turn is then a return from that call instead of a hand-over between two threads
+(dojokit.sim.guest). For that, one pass over the ready callbacks is the loop's state, not a
+local of one call, so a pass begun by an outer call is finished by an inner one, in order.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
+import heapq
 import selectors
 import time
+from collections.abc import Callable
 from typing import Any
+
+# as asyncio's own loop: sweep cancelled timers when they are this many and this share
+_SWEEP_MIN = 100
+_SWEEP_SHARE = 0.5
+_MAX_SELECT = 24 * 3600.0
 
 
 class _JumpSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
@@ -44,6 +56,10 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         self.realtime = realtime
         self.speed = speed  # in real-time mode: virtual seconds per wall second
         self.wall0 = time.monotonic()
+        self._left = 0  # callbacks of the current pass not yet run
+        self._pause = False  # set by pause(): the innermost drive returns after this callback
+        self._driving = 0  # drives running, one inside another
+        self.inline_guest: Any = None  # the firmware running on this loop's thread, if any
         selector = _JumpSelector()
         selector.loop = self
         super().__init__(selector)
@@ -51,29 +67,73 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
     def time(self) -> float:
         return self.vtime
 
+    def pause(self) -> None:
+        """Make the innermost `drive` return as soon as the running callback does; the rest
+        of the pass runs at the next call, before anything new."""
+        if self._driving:
+            self._pause = True
+
+    def drive(self, done: Callable[[], bool]) -> None:
+        """Run the loop from inside a callback until `done()` or a pause; stops early (without
+        `done()`) when the loop is stopping."""
+        self._driving += 1
+        try:
+            while not done():
+                if self._stopping and not self._left:
+                    return
+                self._run_once()
+                if self._pause:
+                    return
+        finally:
+            self._pause = False
+            self._driving -= 1
+
+    def _run_once(self) -> None:
+        if not self._left:
+            self._poll()
+        ready = self._ready
+        while self._left and ready:
+            self._left -= 1
+            handle = ready.popleft()
+            if not handle._cancelled:
+                handle._run()
+            if self._pause and self._driving:
+                return
+        self._left = 0
+
+    def _poll(self) -> None:
+        # one turn's start as in asyncio: drop cancelled timers, wait (or jump) for I/O or
+        # the next timer, move due timers to the ready queue; then a pass over that queue
+        sched = self._scheduled
+        if len(sched) > _SWEEP_MIN and self._timer_cancelled_count / len(sched) > _SWEEP_SHARE:
+            kept = []
+            for h in sched:
+                if h._cancelled:
+                    h._scheduled = False
+                else:
+                    kept.append(h)
+            heapq.heapify(kept)
+            self._scheduled = sched = kept
+            self._timer_cancelled_count = 0
+        else:
+            while sched and sched[0]._cancelled:
+                self._timer_cancelled_count -= 1
+                heapq.heappop(sched)._scheduled = False
+        timeout: float | None = None
+        if self._ready or self._stopping:
+            timeout = 0
+        elif sched:
+            timeout = min(max(0.0, sched[0]._when - self.time()), _MAX_SELECT)
+        self._process_events(self._selector.select(timeout))
+        end = self.time() + self._clock_resolution
+        while sched and sched[0]._when < end:
+            h = heapq.heappop(sched)
+            h._scheduled = False
+            self._ready.append(h)
+        self._left = len(self._ready)
+
 
 def run(main: Any, realtime: bool = False) -> Any:
-    """asyncio.run(main) on a VirtualTimeLoop.
-
-    The simulation runs one thread at a time (the loop hands each firmware a turn and waits
-    for it), so its threads are kept on one CPU while it runs: a hand-over between two
-    threads on the same CPU costs about half as much as one across CPUs, and hand-overs
-    are most of a simulated robot's cost."""
-    cpus = _one_cpu()
-    try:
-        with asyncio.Runner(loop_factory=lambda: VirtualTimeLoop(realtime)) as runner:
-            return runner.run(main)
-    finally:
-        if cpus is not None:
-            os.sched_setaffinity(0, cpus)
-
-
-def _one_cpu() -> set[int] | None:
-    """Pin this thread (and the threads it starts) to one of its CPUs; returns the set to
-    restore, or None where affinity cannot be set."""
-    try:
-        cpus = os.sched_getaffinity(0)
-        os.sched_setaffinity(0, {min(cpus)})
-    except (AttributeError, OSError):
-        return None
-    return cpus
+    """asyncio.run(main) on a VirtualTimeLoop."""
+    with asyncio.Runner(loop_factory=lambda: VirtualTimeLoop(realtime)) as runner:
+        return runner.run(main)

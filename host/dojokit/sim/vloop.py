@@ -27,6 +27,7 @@ from typing import Any
 _SWEEP_MIN = 100
 _SWEEP_SHARE = 0.5
 _MAX_SELECT = 24 * 3600.0
+_POLL_EVERY = 32  # passes with work waiting between two looks for I/O
 
 
 class _JumpSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
@@ -59,6 +60,7 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         self._left = 0  # callbacks of the current pass not yet run
         self._pause = False  # set by pause(): the innermost drive returns after this callback
         self._driving = 0  # drives running, one inside another
+        self._busy = 0  # passes since the last look for I/O
         self.inline_guest: Any = None  # the firmware running on this loop's thread, if any
         selector = _JumpSelector()
         selector.loop = self
@@ -119,12 +121,17 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
             while sched and sched[0]._cancelled:
                 self._timer_cancelled_count -= 1
                 heapq.heappop(sched)._scheduled = False
-        timeout: float | None = None
+        self._busy += 1
         if self._ready or self._stopping:
-            timeout = 0
-        elif sched:
-            timeout = min(max(0.0, sched[0]._when - self.time()), _MAX_SELECT)
-        self._process_events(self._selector.select(timeout))
+            # work is waiting: look for I/O only now and then (another thread's callbacks
+            # are in the ready queue already; the wake-up byte is only for a sleeping loop)
+            if self._busy >= _POLL_EVERY:
+                self._process_events(self._selector.select(0))
+                self._busy = 0
+        else:
+            timeout = min(max(0.0, sched[0]._when - self.time()), _MAX_SELECT) if sched else None
+            self._process_events(self._selector.select(timeout))
+            self._busy = 0
         end = self.time() + self._clock_resolution
         while sched and sched[0]._when < end:
             h = heapq.heappop(sched)

@@ -12,6 +12,10 @@ _now = 0
 _btn = 0
 _lockstep = False
 _tx = bytearray()  # lockstep: bytes written this turn
+# the sensor mask last read: every recv reply carries a sample of it (read at the turn's
+# start, as the sensors stand for the whole turn), so sampling costs no host call of its own
+_mask = -1
+_s = ""
 
 
 def init(kit):
@@ -28,19 +32,24 @@ def ticks():
 
 def recv(buf, wait_ms):
     # one call per loop turn: wait up to wait_ms for at most len(buf) bytes; the reply
-    # is "<ms> <buttons> <bytes>" so the clock and buttons cost no extra call
-    global _now, _btn
+    # is "<ms> <buttons> [<7 sample chars>]<bytes>" so the clock, the buttons and the
+    # sensors cost no extra call
+    global _now, _btn, _s
     if _tx:
-        r = host.call("recv", b"%d %d " % (wait_ms, len(buf)) + _tx)
+        r = host.call("recv", b"%d %d %d " % (wait_ms, len(buf), _mask) + _tx)
         _tx[:] = b""
     else:
-        r = host.call("recv", "%d %d" % (wait_ms, len(buf)))
+        r = host.call("recv", "%d %d %d" % (wait_ms, len(buf), _mask))
     a = r.find(" ")
     b = r.find(" ", a + 1)
     _now = int(r[:a])
     _btn = int(r[a + 1:b])
+    b += 1
+    if _mask >= 0:
+        _s = r[b:b + 7]
+        b += 7
     n = 0
-    for ch in r[b + 1:]:
+    for ch in r[b:]:
         buf[n] = ord(ch)
         n += 1
     return n
@@ -78,7 +87,11 @@ def tone(freq, ms, volume):
 
 
 def sample(s, mask):
-    v = host.call("sample", str(mask))
+    global _mask, _s
+    if mask != _mask:  # a new mask: read it now, and from the next turn on with every recv
+        _mask = mask
+        _s = host.call("sample", str(mask))
+    v = _s
     for i in range(7):
         s[i] = ord(v[i])
 

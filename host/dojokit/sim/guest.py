@@ -390,11 +390,12 @@ class FirmwareGuest:
         return n
 
     def _recv(self, payload: bytes) -> bytes:
-        # "<wait ms> <room>[ <bytes written this turn>]" (the bytes: lockstep only)
-        parts = payload.split(b" ", 2)
-        wait_ms, cap = int(parts[0]), int(parts[1])
-        if len(parts) > 2 and parts[2]:
-            self.on_output(parts[2])
+        # "<wait ms> <room> <sensor mask>[ <bytes written this turn>]" (the bytes: lockstep
+        # only; mask -1: no sample wanted)
+        parts = payload.split(b" ", 3)
+        wait_ms, cap, mask = int(parts[0]), int(parts[1]), int(parts[2])
+        if len(parts) > 3 and parts[3]:
+            self.on_output(parts[3])
         if self.lockstep:
             # the firmware asks to sleep until something is due: the host wakes it then,
             # or sooner for input (has_input)
@@ -423,7 +424,10 @@ class FirmwareGuest:
             if data:
                 self.board.received(len(data))
         # a host call's result must be UTF-8: each byte travels as the code point of its value
-        return f"{now % TICKS_PERIOD} {buttons} ".encode() + data.decode("latin-1").encode()
+        head = f"{now % TICKS_PERIOD} {buttons} "
+        if mask >= 0:
+            head += bytes(self.board.sample(mask)).decode("latin-1")
+        return (head + data.decode("latin-1")).encode()
 
     def _park(self) -> int | None:
         # inline: the turn is over; run the loop here until the next one is asked for

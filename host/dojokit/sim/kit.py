@@ -11,7 +11,6 @@ host: the same program, world and seed do the same things every run.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,7 +45,9 @@ class SimKit:
         self.touches: list[int] = []  # when (ms) a touch began
         self._touching = False
         self.t0 = 0.0  # the loop's time at the world's 0 ms
-        self._task: asyncio.Task[None] | None = None
+        self._timer: asyncio.Handle | None = None  # the next tick's
+        self._ended: asyncio.Future[None] | None = None  # done when ticking ends
+        self._k = 0  # ticks so far
 
     @property
     def touched(self) -> bool:
@@ -106,22 +107,53 @@ class SimKit:
             self.guest.turn(now_ms)
 
     async def run(self) -> None:
-        """Tick on the running loop's clock until cancelled or the firmware ends."""
-        loop = asyncio.get_running_loop()
-        t0 = self.t0 = loop.time()
-        k = 0
-        with contextlib.suppress(GuestStopped):
-            while self.guest.running:
-                k += 1
-                await asyncio.sleep(max(0.0, t0 + k * TICK_MS / 1000 - loop.time()))
-                self.tick(k * TICK_MS)
+        """Tick on the running loop's clock until stopped or the firmware ends."""
+        self.start_ticking()
+        assert self._ended is not None
+        await self._ended
 
     def start_ticking(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self.run())
+        # A chain of plain callbacks instead of a task sleeping in a loop: no future and no
+        # task step a tick. Each tick runs one pass after its timer fires, where a sleeping
+        # task would have woken, so everything happens in the same order as it did then.
+        loop = asyncio.get_running_loop()
+        self._ended = loop.create_future()
+        self._k = 0
+        self._timer = loop.call_soon(self._begin, loop)
+
+    def _begin(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.t0 = loop.time()
+        self._next_tick(loop)
+
+    def _next_tick(self, loop: asyncio.AbstractEventLoop) -> None:
+        if not self.guest.running:
+            self._finish()
+            return
+        self._k += 1
+        delay = self.t0 + self._k * TICK_MS / 1000 - loop.time()
+        if delay > 0:
+            self._timer = loop.call_at(loop.time() + delay, self._wake, loop)
+        else:  # behind the wall clock (paced): next pass
+            self._timer = loop.call_soon(self._on_tick, loop)
+
+    def _wake(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._timer = loop.call_soon(self._on_tick, loop)
+
+    def _on_tick(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            self.tick(self._k * TICK_MS)
+        except GuestStopped:
+            self._finish()
+            return
+        self._next_tick(loop)
+
+    def _finish(self) -> None:
+        self._timer = None
+        if self._ended is not None and not self._ended.done():
+            self._ended.set_result(None)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._timer is not None:
+            self._timer.cancel()
+        self._finish()
         await self.guest.stopped()

@@ -128,6 +128,10 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
             if self._busy >= _POLL_EVERY:
                 self._process_events(self._selector.select(0))
                 self._busy = 0
+        elif sched and not self.realtime and self._busy < _POLL_EVERY:
+            # nothing to do until the next timer: jump to it (a thread's callback would be in
+            # the ready queue already; the I/O look above comes round often enough)
+            self.vtime += max(0.0, sched[0]._when - self.time())
         else:
             timeout = min(max(0.0, sched[0]._when - self.time()), _MAX_SELECT) if sched else None
             self._process_events(self._selector.select(timeout))

@@ -38,6 +38,7 @@ from wasmtime import _func as wasmtime_func
 from dojokit.kits.build import firmware_dir, kit_text
 from dojokit.sim.board import VirtualBoard
 from dojokit.sim.clock import TICKS_PERIOD, RealClock, StepClock
+from dojokit.sim.compiled import compiled
 
 # MicroPython allocates this much for every host call's reply; the longest (recv of 32
 # bytes) is under 100 bytes
@@ -151,7 +152,7 @@ class FirmwareGuest:
         if name is not None:
             colour, number, label = name
             (self._data / "name.txt").write_text(f"{colour} {number} {label}")
-        self._fw = fw
+        self._fw = compiled(fw)  # as a board runs it: the modules as .mpy
         # lockstep: the firmware runs one loop turn at a time, when turn() says so, at the
         # time turn() gives (the simulated world's clock); otherwise it runs freely on `clock`
         self.lockstep = lockstep

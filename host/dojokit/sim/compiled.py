@@ -1,0 +1,65 @@
+"""The simulated robot's firmware as a board gets it: modules compiled to .mpy.
+
+A board never compiles our modules at boot (the build ships .mpy files); the simulator did,
+and compiling was half of a simulated robot's start-up, paid again by every run and every
+grade. Here the modules are compiled once with mpy-cross (the version the simulator's
+MicroPython loads) into a cache folder named by the sources' contents, so a changed file
+is compiled again and an unchanged one never. Where compiling is impossible (no mpy-cross,
+a module that does not compile, a read-only cache), the sources are used as before: a
+syntax error then shows as MicroPython's own message at boot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import platformdirs
+
+from dojokit.kits.build import compile_mpy
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts:
+            h.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+@functools.cache
+def _cached(folder: Path, digest: str) -> Path:
+    root = Path(platformdirs.user_cache_dir("dojokit", appauthor=False)) / "sim-firmware"
+    target = root / digest
+    if (target / "main.py").is_file():
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+    try:
+        for f in folder.rglob("*"):
+            rel = f.relative_to(folder)
+            if not f.is_file() or "__pycache__" in rel.parts:
+                continue
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            if f.suffix == ".py" and rel.name != "main.py" and len(rel.parts) == 1:
+                (tmp / f"{f.stem}.mpy").write_bytes(compile_mpy(f))
+            else:
+                shutil.copyfile(f, tmp / rel)
+        with contextlib.suppress(OSError):  # another process was quicker: use its copy
+            os.rename(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target if (target / "main.py").is_file() else folder
+
+
+def compiled(folder: Path) -> Path:
+    """A folder holding `folder`'s firmware with its modules as .mpy (or `folder` itself)."""
+    try:
+        return _cached(folder, _digest(folder))
+    except (OSError, RuntimeError, ValueError):
+        return folder

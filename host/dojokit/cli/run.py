@@ -152,6 +152,7 @@ async def _run_with_kit(project: Any, kit: str, timeout: float | None, trace: st
     from dojokit.link import Link
     from dojokit.link.sim_transport import SimTransport
     from dojokit.robot import Robot, session
+    from dojokit.scratch.robot_blocks import sensors_read
     from dojokit.scratch.robot_bridge import RobotBridge
 
     loop = asyncio.get_running_loop()
@@ -177,7 +178,7 @@ async def _run_with_kit(project: Any, kit: str, timeout: float | None, trace: st
     window: _Window | None = None
     rt: Runtime | None = None
     try:
-        await bridge.start()
+        await bridge.start(sensors_read(project.data))
         # one feedback flow (dojokit.robot.session): ready, running, the end's state
         await session.ready(robot)
         if view and world is not None:

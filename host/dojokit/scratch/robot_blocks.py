@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from dojokit import generated
 from dojokit.i18n import catalog
-from dojokit.protocol import MAX_PAYLOAD, Cap, Sample
+from dojokit.protocol import MAX_PAYLOAD, Cap, Sample, Sensor
 
 if TYPE_CHECKING:
     from dojokit.robot import Robot
@@ -467,6 +467,23 @@ BLOCKS: dict[str, RobotBlock] = {
 }
 
 KNOWN_OPCODES: frozenset[str] = frozenset(BLOCKS)  # menus are plain fields: no shadow opcodes
+
+# which SUBSCRIBE bit a block's sensor part needs
+_SENSOR_BITS = ((Cap.DISTANCE, Sensor.DISTANCE), (Cap.LINE, Sensor.LINE),
+                (Cap.LIGHT, Sensor.LIGHT), (Cap.BUTTONS, Sensor.BUTTONS), (Cap.TILT, Sensor.TILT))
+
+
+def sensors_read(project: dict[str, Any]) -> int:
+    """The SUBSCRIBE mask of the sensors a project's blocks read (0: none). A robot that
+    sends only these, or nothing, does less work every second and the program cannot tell."""
+    mask = 0
+    for target in project.get("targets", ()):
+        blocks = target.get("blocks") if isinstance(target, dict) else None
+        for b in blocks.values() if isinstance(blocks, dict) else ():
+            block = BLOCKS.get(b.get("opcode", "")) if isinstance(b, dict) else None
+            if block is not None:
+                mask |= sum(int(bit) for cap, bit in _SENSOR_BITS if block.needs & cap)
+    return mask
 
 
 # -- labels --------------------------------------------------------------------------------

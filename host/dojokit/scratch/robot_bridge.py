@@ -12,6 +12,7 @@ from typing import Any
 
 from dojokit.protocol import Button, Frame, Kind
 from dojokit.robot import Robot
+from dojokit.robot.robot import ALL_SENSORS
 from dojokit.scratch.robot_blocks import BLOCKS, RobotState
 
 SAMPLE_MS = 50  # how often the robot sends its sensors while a program runs
@@ -26,8 +27,11 @@ class RobotBridge:
         self._release: set[str] = set()  # buttons let go since the hats last looked
         robot.link.on_event(self._event)
 
-    async def start(self) -> None:
-        await self.robot.subscribe(SAMPLE_MS)
+    async def start(self, sensors: int = ALL_SENSORS) -> None:
+        """Read the sensors once, then have the robot send those in `sensors` (a SUBSCRIBE
+        mask, e.g. robot_blocks.sensors_read(project)) every SAMPLE_MS; none: no samples."""
+        if sensors:
+            await self.robot.subscribe(SAMPLE_MS, sensors)
         self.state.sample = await self.robot.read_sensors()
 
     def _event(self, f: Frame) -> None:

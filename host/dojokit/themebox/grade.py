@@ -33,7 +33,7 @@ from dojokit.link.sim_transport import SimTransport
 from dojokit.robot import Robot, session
 from dojokit.scratch import cast
 from dojokit.scratch.project import load_project
-from dojokit.scratch.robot_blocks import IMAGES, image_bits
+from dojokit.scratch.robot_blocks import IMAGES, image_bits, sensors_read
 from dojokit.scratch.robot_bridge import RobotBridge
 from dojokit.scratch.runtime import Runtime
 from dojokit.sim import vloop
@@ -170,7 +170,7 @@ async def _run(data: dict[str, Any], world: Any, profile: str, seconds: float,
 
     try:
         await robot.set_profile(profile)
-        await bridge.start()
+        await bridge.start(sensors_read(data))
         await session.ready(robot)
         rt = Runtime(data, on_say=on_say, robot=bridge, clock=lambda: loop.time() * 1000,
                      virtual=kit is None, seed=seed)

@@ -31,13 +31,21 @@ from dojokit.sim.pty_server import PtyBridge  # noqa: E402
 N = 400
 ROUNDS = 16
 WARM = 50
+# collects every GC_TURNS turns as the firmware's loop does (the simulator's MicroPython
+# collects only when asked, as main.py sets it up on every board)
 ECHO_MAIN = """\
+import gc
 import hal_virtual as h
 buf = bytearray(32)
+t = 0
 while True:
     n = h.recv(buf, 10)
     if n:
         h.write(buf, n)
+    t += 1
+    if t >= h.GC_TURNS:
+        gc.collect()
+        t = 0
 """
 
 
@@ -64,19 +72,21 @@ def ask_firmware(ser: serial.Serial, dec: FrameDecoder, i: int) -> float:
             return time.perf_counter() - t0
 
 
-ECHO_FRAME = encode_frame(Kind.HEARTBEAT, 7)
-
-
 def ask_echo(ser: serial.Serial, dec: FrameDecoder, i: int) -> float:
+    # the client's work as for the firmware (a frame made, the reply read whole and
+    # decoded), so the ratio is what the firmware adds, not what the client adds
+    seq = i & 255
+    frame = encode_frame(Kind.HEARTBEAT, seq)
+    want = len(frame)
     t0 = time.perf_counter()
-    ser.write(ECHO_FRAME)
-    got = b""
-    while len(got) < len(ECHO_FRAME):
-        data = ser.read(len(ECHO_FRAME) - len(got))
+    ser.write(frame)
+    while True:
+        data = ser.read(max(want, ser.in_waiting))
+        want = 1
         if not data:
             raise SystemExit("the echo stopped answering")
-        got += data
-    return time.perf_counter() - t0
+        if any(f.kind == Kind.HEARTBEAT and f.seq == seq for f in dec.feed(data)):
+            return time.perf_counter() - t0
 
 
 def main() -> None:

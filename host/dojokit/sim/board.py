@@ -80,9 +80,9 @@ class VirtualBoard:
     def sample(self, mask: int) -> tuple[int, ...]:
         # only what the mask asks for is read; the rest reports "unknown", as on a board
         s = self.sensors
-        dist = UNKNOWN_DISTANCE if s.distance_mm is None else max(0, min(s.distance_mm, 0xFFFE))
-        if not mask & 1:
-            dist = UNKNOWN_DISTANCE
+        dist = UNKNOWN_DISTANCE
+        if mask & 1 and s.distance_mm is not None:
+            dist = max(0, min(s.distance_mm, 0xFFFE))
         return (
             dist >> 8,
             dist & 255,

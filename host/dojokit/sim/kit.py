@@ -103,7 +103,7 @@ class SimKit:
                                "y": round(p.y, 1), "heading": round(p.heading, 1),
                                "zones": self.robot.zones()})
         if turn:
-            self.board.sensors = self.robot.sense()
+            self.board.sensors = self.robot.sensors()
             self.guest.turn(now_ms)
 
     async def run(self) -> None:

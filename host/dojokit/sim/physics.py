@@ -200,16 +200,8 @@ class SimRobot:
 
     def sense(self) -> Sensors:
         """What the sensors read at this pose (with the seeded noise, if any)."""
-        b, world = self.body, self.world
-        c, s = math.cos(self.theta), math.sin(self.theta)
-        sx, sy = b.sonar_mm
-        ox, oy = self.x + sx * c - sy * s, self.y + sx * s + sy * c
-        rays = [(c * rc - s * rs, s * rc + c * rs) for rc, rs in self._ray_offsets]
-        dist = world.cone_hit(ox, oy, rays, (c, s), self._tan_half, SONAR_MAX_MM)
-        lx, ly = b.line_left_mm
-        rx, ry = b.line_right_mm
-        left = world.on_line(self.x + lx * c - ly * s, self.y + lx * s + ly * c)
-        right = world.on_line(self.x + rx * c - ry * s, self.y + rx * s + ry * c)
+        left, right = self._line()
+        dist = self._sonar()
         if self.noise > 0:
             rng = self._rng  # always three draws, so the stream never depends on the readings
             jitter = rng.gauss(0.0, self.noise)
@@ -217,23 +209,77 @@ class SimRobot:
             right ^= rng.random() < LINE_FLICKER
             if dist is not None:
                 dist += jitter
-        reading: int | None = None
-        if dist is not None and dist <= SONAR_MAX_MM:
-            reading = max(SONAR_MIN_MM, round(dist))
         return Sensors(
-            distance_mm=reading,
+            distance_mm=_reading(dist),
             line_left=left,
             line_right=right,
-            light=world.light,
+            light=self.world.light,
             tilt_x=0,
             tilt_y=0,
         )
+
+    def sensors(self) -> Sensors:
+        """The sensors at this pose, each read only when first asked for (a program that
+        reads the line sensors never pays for the ultrasonic cone); with noise, all at once,
+        so the random stream stays the same."""
+        return self.sense() if self.noise > 0 else _LazySensors(self)
+
+    def _sonar(self) -> float | None:
+        b = self.body
+        c, s = math.cos(self.theta), math.sin(self.theta)
+        sx, sy = b.sonar_mm
+        ox, oy = self.x + sx * c - sy * s, self.y + sx * s + sy * c
+        rays = [(c * rc - s * rs, s * rc + c * rs) for rc, rs in self._ray_offsets]
+        return self.world.cone_hit(ox, oy, rays, (c, s), self._tan_half, SONAR_MAX_MM)
+
+    def _line(self) -> tuple[bool, bool]:
+        b, on_line = self.body, self.world.on_line
+        c, s = math.cos(self.theta), math.sin(self.theta)
+        lx, ly = b.line_left_mm
+        rx, ry = b.line_right_mm
+        return (on_line(self.x + lx * c - ly * s, self.y + lx * s + ly * c),
+                on_line(self.x + rx * c - ry * s, self.y + rx * s + ry * c))
 
     def zones(self) -> list[str]:
         """Names of the zones that hold the middle of the robot's outline."""
         return self.world.zones_at(
             self.x + self._mid * math.cos(self.theta), self.y + self._mid * math.sin(self.theta)
         )
+
+
+def _reading(dist: float | None) -> int | None:
+    if dist is not None and dist <= SONAR_MAX_MM:
+        return max(SONAR_MIN_MM, round(dist))
+    return None
+
+
+class _LazySensors(Sensors):
+    """Sensors read from a robot's pose on first access (noise-free only)."""
+
+    def __init__(self, robot: SimRobot) -> None:  # not the dataclass's: nothing read yet
+        self._robot = robot
+        self._dist: tuple[int | None] | None = None
+        self._lines: tuple[bool, bool] | None = None
+        self.light = robot.world.light
+        self.tilt_x = self.tilt_y = 0
+
+    @property  # type: ignore[override]
+    def distance_mm(self) -> int | None:
+        if self._dist is None:
+            self._dist = (_reading(self._robot._sonar()),)
+        return self._dist[0]
+
+    @property  # type: ignore[override]
+    def line_left(self) -> bool:
+        if self._lines is None:
+            self._lines = self._robot._line()
+        return self._lines[0]
+
+    @property  # type: ignore[override]
+    def line_right(self) -> bool:
+        if self._lines is None:
+            self._lines = self._robot._line()
+        return self._lines[1]
 
 
 def _arc(x: float, y: float, th: float, v: float, w: float, h: float) -> tuple[float, ...]:

@@ -149,13 +149,15 @@ def _print_list(boxes: list[Any]) -> None:
 
 def _check(box: Any) -> int:
     """Every model solution passes; every starter and wrong program does not, with exactly
-    its listed feedback. A progress bar on standard error names each program as it is graded
-    (a box takes up to a minute); it stays quiet when standard error is not a terminal."""
+    its listed feedback. The programs are graded side by side, one per processor core
+    (DOJOKIT_WORKERS sets how many; 1: one after the other, in this process); a progress bar
+    on standard error names each program as it is done (a box takes up to a minute); it
+    stays quiet when standard error is not a terminal. Problems come in the box's order."""
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from dojokit.themebox.grade import grade
+    from dojokit.themebox.pool import GradeError, Job, grade_all
 
     # (exercise, program, what it should do): solutions pass, starters and wrong ones do not
     steps: list[tuple[Any, Path, Any]] = []
@@ -163,30 +165,41 @@ def _check(box: Any) -> int:
         steps += [(ex, sol, None) for sol in ex.solutions]
         steps.append((ex, ex.starter, "starter"))
         steps += [(ex, w.program, w) for w in ex.wrong]
+    lang = language()  # a worker speaks the language this command was given
+    jobs = [Job(box.path.absolute(), ex.id, program.absolute(), lang, ex.time_limit)
+            for ex, program, _ in steps]
     problems = []
     calm = "blue"  # rich's default bar is a bright pink-red: never red for work in progress
     with Progress(TextColumn("{task.description}"),
                   BarColumn(complete_style=calm, finished_style=calm, pulse_style=calm),
                   MofNCompleteColumn(), console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("", total=len(steps))
-        for ex, program, want in steps:
-            bar.update(task, refresh=True, description=escape(
-                t("box.check.step", box=box.id, exercise=ex.id, program=program.name)))
-            v, _ = grade(box, ex, program)
-            bar.advance(task)
-            if want is None and not v.finished:
-                problems.append(t("box.check.solution_fails", exercise=ex.id,
+        def step(i: int) -> str:
+            ex, program, _ = steps[i]
+            return escape(t("box.check.step", box=box.id, exercise=ex.id, program=program.name))
+
+        task = bar.add_task(step(0) if steps else "", total=len(steps))
+
+        def done(i: int, _result: Any) -> None:
+            bar.update(task, advance=1, refresh=True, description=step(i))
+
+        try:
+            verdicts = grade_all(jobs, on_done=done)
+        except GradeError as exc:
+            raise _UserError(str(exc)) from None
+    for (ex, program, want), v in zip(steps, verdicts, strict=True):
+        if want is None and not v.finished:
+            problems.append(t("box.check.solution_fails", exercise=ex.id,
+                              program=program.name,
+                              reasons=", ".join(k for k, _ in v.failures)))
+        elif want == "starter" and v.finished:
+            problems.append(t("box.check.starter_passes", exercise=ex.id))
+        elif want not in (None, "starter"):
+            got = {k for k, _ in v.failures}
+            if v.finished or not set(want.feedback_keys) <= got:
+                problems.append(t("box.check.wrong_feedback", exercise=ex.id,
                                   program=program.name,
-                                  reasons=", ".join(k for k, _ in v.failures)))
-            elif want == "starter" and v.finished:
-                problems.append(t("box.check.starter_passes", exercise=ex.id))
-            elif want not in (None, "starter"):
-                got = {k for k, _ in v.failures}
-                if v.finished or not set(want.feedback_keys) <= got:
-                    problems.append(t("box.check.wrong_feedback", exercise=ex.id,
-                                      program=program.name,
-                                      want=", ".join(want.feedback_keys),
-                                      got=", ".join(sorted(got)) or "-"))
+                                  want=", ".join(want.feedback_keys),
+                                  got=", ".join(sorted(got)) or "-"))
     for line in problems:
         print(line)
     print(t("box.check.ok", box=box.id) if not problems else

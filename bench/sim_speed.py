@@ -28,6 +28,7 @@ from sb3build import line_follower  # noqa: E402
 from dojokit.link import Link  # noqa: E402
 from dojokit.link.sim_transport import SimTransport  # noqa: E402
 from dojokit.robot import Robot  # noqa: E402
+from dojokit.scratch.robot_blocks import sensors_read  # noqa: E402
 from dojokit.scratch.robot_bridge import RobotBridge  # noqa: E402
 from dojokit.scratch.runtime import Runtime  # noqa: E402
 from dojokit.sim import vloop  # noqa: E402
@@ -45,7 +46,7 @@ async def robots(n: int, seconds: float) -> tuple[float, float, list[float]]:
         robot = Robot(Link(transport))
         await robot.link.connect()
         bridge = RobotBridge(robot)
-        await bridge.start()
+        await bridge.start(sensors_read(line_follower()))  # as `dojokit run` and grading do
         rt = Runtime(line_follower(), robot=bridge, clock=lambda: loop.time() * 1000,
                      virtual=True)
         kits.append((robot, bridge, rt, transport))

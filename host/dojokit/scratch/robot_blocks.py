@@ -189,6 +189,9 @@ class RobotBlock:
     run: Callable[..., Any]
     needs: Cap = NO_PARTS  # the block acts only on a kit with one of these parts
     doc: str = ""  # what it does on the robot (English, for docs/blocks.md)
+    # a command that would do nothing now (robot, raw arguments): it needs no task of its
+    # own (a line follower sets the same speeds in every frame)
+    idle: Callable[..., bool] | None = None
 
 
 Values = dict[str, Any]  # argument values after the cast
@@ -254,6 +257,11 @@ async def drive(robot: Robot, a: Values) -> None:
     motor block."""
     if _has(robot, Cap.MOTORS):
         await robot.drive(_speed(a["LEFT"]), _speed(a["RIGHT"]))
+
+
+def drive_idle(robot: Robot, a: Values) -> bool:
+    """`drive` would send nothing: no motors, or already driving at these speeds."""
+    return not _has(robot, Cap.MOTORS) or robot.drives_so(_speed(a["LEFT"]), _speed(a["RIGHT"]))
 
 
 async def drive_for(robot: Robot, a: Values) -> None:
@@ -399,9 +407,14 @@ def _block(
     fn: Callable[[Any, Values], Any],
     *args: Arg,
     needs: Cap = NO_PARTS,
+    idle: Callable[[Robot, Values], bool] | None = None,
 ) -> RobotBlock:
     def values(raw: dict[str, object]) -> Values:
         return {a.name: a.cast(raw.get(a.name, a.default)) for a in args}
+
+    def idle_now(robot: Robot, raw: dict[str, object]) -> bool:
+        assert idle is not None
+        return idle(robot, values(raw))
 
     async def command(robot: Robot, raw: dict[str, object]) -> None:
         await fn(robot, values(raw))
@@ -411,7 +424,8 @@ def _block(
 
     run = command if kind == "command" else query
     doc = " ".join((fn.__doc__ or "").split())
-    return RobotBlock(f"{EXTENSION_ID}_{name}", kind, category, args, run, needs, doc)
+    return RobotBlock(f"{EXTENSION_ID}_{name}", kind, category, args, run, needs, doc,
+                      idle_now if idle is not None else None)
 
 
 def _menu(name: str, values: dict[str, Any] | tuple[str, ...], default: str) -> Arg:
@@ -431,7 +445,8 @@ LIGHTS = Cap.PIXELS | Cap.LEDS
 BLOCKS: dict[str, RobotBlock] = {
     b.opcode: b
     for b in (
-        _block("drive", "command", "motors", drive, LEFT, RIGHT, needs=Cap.MOTORS),
+        _block("drive", "command", "motors", drive, LEFT, RIGHT, needs=Cap.MOTORS,
+               idle=drive_idle),
         _block("driveFor", "command", "motors", drive_for, LEFT, RIGHT, SECONDS,
                needs=Cap.MOTORS),
         _block("move", "command", "motors", move, DIRECTION, SPEED, needs=Cap.MOTORS),

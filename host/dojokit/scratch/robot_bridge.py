@@ -52,8 +52,14 @@ class RobotBridge:
         self.state.pressed -= self._release
         self._release.clear()
 
-    def command(self, opcode: str, args: dict[str, Any]) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(BLOCKS[opcode].run(self.robot, args))
+    def command(self, opcode: str, args: dict[str, Any]) -> asyncio.Future[Any]:
+        block = BLOCKS[opcode]
+        loop = asyncio.get_running_loop()
+        if block.idle is not None and block.idle(self.robot, args):
+            done = loop.create_future()  # settled already, as the task would be at once
+            done.set_result(None)
+            return done
+        task = loop.create_task(block.run(self.robot, args))
         self.tasks.add(task)
         task.add_done_callback(self._done)
         return task

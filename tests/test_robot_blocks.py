@@ -329,3 +329,11 @@ def test_docs_table_is_generated_from_the_table():
     assert rb.docs_section(text) == rb.blocks_markdown(), (
         "regenerate: python -m dojokit.scratch.robot_blocks docs/blocks.md"
     )
+
+
+def test_the_same_value_of_another_type_is_cast_again(do):
+    # casts are kept per value (issue 12); true and 1 are equal in Python, not in Scratch
+    assert do("dojokit_showText", {"TEXT": 1}) == [("display_text", "1")]
+    assert do("dojokit_showText", {"TEXT": True}) == [("display_text", "true")]
+    assert do("dojokit_showText", {"TEXT": 1.0}) == [("display_text", "1")]
+    assert do("dojokit_showText", {"TEXT": [1]}) == [("display_text", "[1]")]

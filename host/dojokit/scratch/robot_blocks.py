@@ -409,8 +409,23 @@ def _block(
     needs: Cap = NO_PARTS,
     idle: Callable[[Robot, Values], bool] | None = None,
 ) -> RobotBlock:
+    # a program passes the same few values: their casts are kept (by type too: True and 1
+    # are equal keys, but not the same text); the run functions only read them
+    seen: dict[tuple[object, ...], Values] = {}
+
     def values(raw: dict[str, object]) -> Values:
-        return {a.name: a.cast(raw.get(a.name, a.default)) for a in args}
+        got = [raw.get(a.name, a.default) for a in args]
+        key = tuple((type(v), v) for v in got)
+        try:
+            return seen[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value: cast it each time
+            return {a.name: a.cast(v) for a, v in zip(args, got, strict=True)}
+        if len(seen) >= 256:
+            seen.clear()
+        out = seen[key] = {a.name: a.cast(v) for a, v in zip(args, got, strict=True)}
+        return out
 
     def idle_now(robot: Robot, raw: dict[str, object]) -> bool:
         assert idle is not None

@@ -179,17 +179,17 @@ class FirmwareGuest:
         # MicroPython as it is (a test shows what the rules catch)
         self._rules = microbit_rules
         self._boot = ["-c", _RULES_BOOT] if microbit_rules else ["/fw/main.py"]
-        self._calls: dict[str, Callable[[bytes], bytes]] = {
-            "recv": self._recv,
-            "send": self._send,
-            "mode": lambda p: b"lockstep" if self.lockstep else b"free",
-            "motors": lambda p: self._ints(p, self.board.set_motors),
-            "light": lambda p: self._ints(p, self.board.set_light),
-            "image": lambda p: self._ints(p, self.board.set_image),
-            "text": self._text,
-            "tone": lambda p: self._ints(p, self.board.play_tone),
+        self._calls: dict[bytes, Callable[[bytes], bytes]] = {
+            b"recv": self._recv,
+            b"send": self._send,
+            b"mode": lambda p: b"lockstep" if self.lockstep else b"free",
+            b"motors": lambda p: self._ints(p, self.board.set_motors),
+            b"light": lambda p: self._ints(p, self.board.set_light),
+            b"image": lambda p: self._ints(p, self.board.set_image),
+            b"text": self._text,
+            b"tone": lambda p: self._ints(p, self.board.play_tone),
             # seven bytes, each as the code point of its value (like recv's bytes)
-            "sample": lambda p: bytes(self.board.sample(int(p))).decode("latin-1").encode(),
+            b"sample": lambda p: bytes(self.board.sample(int(p))).decode("latin-1").encode(),
         }
 
     # -- host -> robot -------------------------------------------------------------
@@ -364,6 +364,7 @@ class FirmwareGuest:
 
     def _release(self) -> None:
         # drop wasm objects before interpreter exit: wasmtime panics otherwise
+        self.__dict__.pop("_mem", None)  # a view of the instance's memory: never past it
         self.__dict__.pop("_instance", None)
         self.__dict__.pop("_store", None)
         _live.discard(self)
@@ -375,27 +376,26 @@ class FirmwareGuest:
         self.console += data
         self.on_output(data)
 
-    def _map_memory(self) -> int:
+    def _map_memory(self) -> memoryview:
         self._base = ctypes.addressof(self._memory.data_ptr(self._store).contents)
-        self._mem_len = self._memory.data_len(self._store)
-        return self._base
+        self._mem_len = n = self._memory.data_len(self._store)
+        self._mem = memoryview((ctypes.c_char * n).from_address(self._base)).cast("B")
+        return self._mem
 
     def _host_call(self, np: int, nl: int, pp: int, pl: int, rp: int, rc: int) -> int:
         # The firmware's busiest path (every hardware touch): the guest's memory is read
-        # and written straight through its address, not through wasmtime's Caller and
+        # and written straight through a view of it, not through wasmtime's Caller and
         # Memory wrappers, which cost about ten times more per call.
-        base = self._base
+        mem = self._mem
         if max(np + nl, pp + pl, rp + rc) > self._mem_len:
-            base = self._map_memory()  # it grew (wasmtime keeps the address; check anyway)
-        name = ctypes.string_at(base + np, nl).decode()
-        payload = ctypes.string_at(base + pp, pl)
+            mem = self._map_memory()  # it grew (wasmtime keeps the address; check anyway)
         if self._stopping:
             raise GuestStopped()
-        result = self._calls[name](payload)
+        result = self._calls[bytes(mem[np:np + nl])](bytes(mem[pp:pp + pl]))
         n = len(result)
         if n > rc:
-            raise ValueError(f"host call {name} result too large")
-        ctypes.memmove(base + rp, result, n)
+            raise ValueError(f"a host call's result is too large: {n} bytes")
+        mem[rp:rp + n] = result
         return n
 
     def _recv(self, payload: bytes) -> bytes:
@@ -405,11 +405,14 @@ class FirmwareGuest:
         wait_ms, cap, mask = int(parts[0]), int(parts[1]), int(parts[2])
         if len(parts) > 3 and parts[3]:
             self.on_output(parts[3])
+        board = self.board
         if self.lockstep:
             # the firmware asks to sleep until something is due: the host wakes it then,
             # or sooner for input (has_input)
-            self.wake_ms = self.clock.now_ms() + wait_ms
-            self._seen_buttons = self.board.buttons
+            clock = self.clock
+            assert isinstance(clock, StepClock)
+            self.wake_ms = clock._ms + wait_ms
+            self._seen_buttons = board.buttons
             if self.inline:
                 now = self._park()
             else:
@@ -417,26 +420,31 @@ class FirmwareGuest:
                 now = self._turns.get()
             if now is None or self._stopping:
                 raise GuestStopped()
-            assert isinstance(self.clock, StepClock)
-            self.clock.set_ms(now)
-            wait_ms = 0
-        with self._cond:
-            if not self._rx and wait_ms > 0:
-                self.clock.wait(self._cond, wait_ms, lambda: self._rx or self._stopping)
-            if self._stopping:
-                raise GuestStopped()
-            data = bytes(self._rx[:cap])
-            del self._rx[:cap]
+            clock._ms = now
+            rx = self._rx
+            if rx:  # only this thread takes bytes out, and a turn never waits
+                with self._cond:
+                    data = bytes(rx[:cap])
+                    del rx[:cap]
+            else:
+                data = b""
+        else:
+            with self._cond:
+                if not self._rx and wait_ms > 0:
+                    self.clock.wait(self._cond, wait_ms, lambda: self._rx or self._stopping)
+                if self._stopping:
+                    raise GuestStopped()
+                data = bytes(self._rx[:cap])
+                del self._rx[:cap]
             now = self.clock.now_ms()
-            self.board.now_ms = now
-            buttons = self.board.buttons
-            if data:
-                self.board.received(len(data))
+        board.now_ms = now
+        if data:
+            board.received(len(data))
         # a host call's result must be UTF-8: each byte travels as the code point of its value
-        head = f"{now % TICKS_PERIOD} {buttons} "
+        head = f"{now % TICKS_PERIOD} {board.buttons} "
         if mask >= 0:
-            head += bytes(self.board.sample(mask)).decode("latin-1")
-        return (head + data.decode("latin-1")).encode()
+            head += bytes(board.sample(mask)).decode("latin-1")
+        return (head + data.decode("latin-1")).encode() if data else head.encode()
 
     def _park(self) -> int | None:
         # inline: the turn is over; run the loop here until the next one is asked for

@@ -10,8 +10,7 @@ IDLE_MS = 1000  # longest sleep with nothing due: the simulator wakes the firmwa
 FS = "/data/"
 _now = 0
 _btn = 0
-_lockstep = False
-_tx = bytearray()  # lockstep: bytes written this turn
+_tx = bytearray()  # bytes written this turn: they go with the next recv
 # the sensor mask last read: every recv reply carries a sample of it (read at the turn's
 # start, as the sensors stand for the whole turn), so sampling costs no host call of its own
 _mask = -1
@@ -19,11 +18,11 @@ _s = ""
 
 
 def init(kit):
-    # In lockstep (a simulated world: the host runs one loop turn at a time) nothing can
-    # reach the host during a turn anyway, so serial bytes wait and go with the turn's end
-    # (the next recv): one host call a turn fewer. Free-running, they go at once.
-    global _lockstep
-    _lockstep = host.call("mode", "") == "lockstep"
+    # Serial bytes written in a turn go with the turn's end, the next recv, as a board's
+    # UART sends them while the loop goes on: one host call a turn fewer, and the firmware
+    # is already waiting for the reply when the host reads it. In lockstep (a simulated
+    # world) nothing could reach the host during a turn anyway.
+    pass
 
 
 def ticks():
@@ -64,10 +63,7 @@ def recv(buf, wait_ms):
 
 
 def write(buf, n):
-    if _lockstep:
-        _tx.extend(memoryview(buf)[:n])
-    else:
-        host.call("send", bytes(buf[:n]))
+    _tx.extend(memoryview(buf)[:n])
 
 
 def motors(left, right):

@@ -182,7 +182,6 @@ class FirmwareGuest:
         self._calls: dict[bytes, Callable[[bytes], bytes]] = {
             b"recv": self._recv,
             b"send": self._send,
-            b"mode": lambda p: b"lockstep" if self.lockstep else b"free",
             b"motors": lambda p: self._ints(p, self.board.set_motors),
             b"light": lambda p: self._ints(p, self.board.set_light),
             b"image": lambda p: self._ints(p, self.board.set_image),

@@ -11,6 +11,9 @@ FS = "/data/"
 _now = 0
 _btn = 0
 _tx = bytearray()  # bytes written this turn: they go with the next recv
+# what the board shows this turn (motors, lights, display, tones), in order: it goes with
+# the next recv too, so a turn costs one host call whatever it shows
+_hw = bytearray()
 # the sensor mask last read: every recv reply carries a sample of it (read at the turn's
 # start, as the sensors stand for the whole turn), so sampling costs no host call of its own
 _mask = -1
@@ -34,11 +37,12 @@ def recv(buf, wait_ms):
     # is "<ms> <buttons> [<7 sample chars>]<bytes>" so the clock, the buttons and the
     # sensors cost no extra call
     global _now, _btn, _s
-    if _tx:
-        r = host.call("recv", b"%d %d %d " % (wait_ms, len(buf), _mask) + _tx)
+    if _tx or _hw:
+        r = host.call("recv", b"%d %d %d %d " % (wait_ms, len(buf), _mask, len(_hw)) + _hw + _tx)
         _tx[:] = b""
+        _hw[:] = b""
     else:
-        r = host.call("recv", "%d %d %d" % (wait_ms, len(buf), _mask))
+        r = host.call("recv", "%d %d %d 0" % (wait_ms, len(buf), _mask))
     a = r.find(" ")
     b = r.find(" ", a + 1)
     _now = int(r[:a])
@@ -67,11 +71,11 @@ def write(buf, n):
 
 
 def motors(left, right):
-    host.call("motors", "%d %d" % (left, right))
+    _hw.extend(b"m%d %d\n" % (left, right))
 
 
 def light(i, r, g, b):
-    host.call("light", "%d %d %d %d" % (i, r, g, b))
+    _hw.extend(b"l%d %d %d %d\n" % (i, r, g, b))
 
 
 def show():
@@ -79,15 +83,17 @@ def show():
 
 
 def image(bits, level):
-    host.call("image", "%d %d" % (bits, level))
+    _hw.extend(b"i%d %d\n" % (bits, level))
 
 
 def text(s):
-    host.call("text", s)
+    b = s.encode()
+    _hw.extend(b"t%d:" % len(b))
+    _hw.extend(b)
 
 
 def tone(freq, ms, volume):
-    host.call("tone", "%d %d %d" % (freq, ms, volume))
+    _hw.extend(b"n%d %d %d\n" % (freq, ms, volume))
 
 
 def sample(s, mask):

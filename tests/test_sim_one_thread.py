@@ -199,3 +199,21 @@ def test_the_simulated_robot_boots_from_compiled_modules(tmp_path: Path):
         assert "dk_core.mpy" in names and "dk_core.py" not in names and "main.py" in names
     finally:
         guest.stop()
+
+
+def test_what_a_turn_shows_reaches_the_board_in_order_with_its_text_whole():
+    # a turn's outputs travel with its end (one host call a turn): order, numbers and a
+    # text with a colon and a letter beyond ASCII arrive as the firmware gave them
+    guest = FirmwareGuest(VirtualBoard(), name=(2, 7, "a:bé"), lockstep=True)
+    try:
+        guest.start()
+        for t in range(20, 1000, 20):
+            guest.turn(t)
+        board = guest.board
+        assert board.text == "7 a:bé"
+        lights = board.outputs("light")
+        assert {o.value[0] for o in lights} == set(range(6))  # every light, its own index
+        times = [o.t_ms for o in board.log]
+        assert times == sorted(times) and times[-1] > 20  # logged at the turn they were shown
+    finally:
+        guest.stop()

@@ -25,6 +25,7 @@ class RobotBridge:
         self.tasks: set[asyncio.Task[Any]] = set()
         self.error: BaseException | None = None
         self._release: set[str] = set()  # buttons let go since the hats last looked
+        self._settled: asyncio.Future[Any] | None = None
         robot.link.on_event(self._event)
 
     async def start(self, sensors: int = ALL_SENSORS) -> None:
@@ -56,9 +57,13 @@ class RobotBridge:
         block = BLOCKS[opcode]
         loop = asyncio.get_running_loop()
         if block.idle is not None and block.idle(self.robot, args):
-            done = loop.create_future()  # settled already, as the task would be at once
-            done.set_result(None)
-            return done
+            # settled already, as the task would be at once (one future serves them all: a
+            # settled future only passes its callbacks on)
+            settled = self._settled
+            if settled is None or settled.get_loop() is not loop:
+                settled = self._settled = loop.create_future()
+                settled.set_result(None)
+            return settled
         task = loop.create_task(block.run(self.robot, args))
         self.tasks.add(task)
         task.add_done_callback(self._done)

@@ -57,9 +57,22 @@ def _cached(folder: Path, digest: str) -> Path:
     return target if (target / "main.py").is_file() else folder
 
 
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    # names, sizes and times: reading and hashing every file again for each robot would
+    # cost more than the robot's boot saves
+    return tuple(sorted((str(f), st.st_size, st.st_mtime_ns) for f in folder.rglob("*")
+                        if (st := f.stat()) and f.is_file()))
+
+
+_known: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Path] = {}
+
+
 def compiled(folder: Path) -> Path:
     """A folder holding `folder`'s firmware with its modules as .mpy (or `folder` itself)."""
     try:
-        return _cached(folder, _digest(folder))
+        key = (folder, _stamp(folder))
+        if key not in _known:
+            _known[key] = _cached(folder, _digest(folder))
+        return _known[key]
     except (OSError, RuntimeError, ValueError):
         return folder

@@ -179,14 +179,12 @@ class FirmwareGuest:
         # MicroPython as it is (a test shows what the rules catch)
         self._rules = microbit_rules
         self._boot = ["-c", _RULES_BOOT] if microbit_rules else ["/fw/main.py"]
+        board = self.board
+        self._shows: dict[int, Callable[..., None]] = {
+            ord("m"): board.set_motors, ord("l"): board.set_light, ord("i"): board.set_image,
+            ord("n"): board.play_tone}
         self._calls: dict[bytes, Callable[[bytes], bytes]] = {
             b"recv": self._recv,
-            b"send": self._send,
-            b"motors": lambda p: self._ints(p, self.board.set_motors),
-            b"light": lambda p: self._ints(p, self.board.set_light),
-            b"image": lambda p: self._ints(p, self.board.set_image),
-            b"text": self._text,
-            b"tone": lambda p: self._ints(p, self.board.play_tone),
             # seven bytes, each as the code point of its value (like recv's bytes)
             b"sample": lambda p: bytes(self.board.sample(int(p))).decode("latin-1").encode(),
         }
@@ -398,12 +396,17 @@ class FirmwareGuest:
         return n
 
     def _recv(self, payload: bytes) -> bytes:
-        # "<wait ms> <room> <sensor mask>[ <bytes written this turn>]" (the bytes: lockstep
-        # only; mask -1: no sample wanted)
-        parts = payload.split(b" ", 3)
-        wait_ms, cap, mask = int(parts[0]), int(parts[1]), int(parts[2])
-        if len(parts) > 3 and parts[3]:
-            self.on_output(parts[3])
+        # "<wait ms> <room> <sensor mask> <n>[ <n bytes of outputs><bytes written>]": what
+        # the board showed and the serial bytes of the turn that ends here (mask -1: no
+        # sample wanted)
+        parts = payload.split(b" ", 4)
+        wait_ms, cap, mask, n = int(parts[0]), int(parts[1]), int(parts[2]), int(parts[3])
+        if len(parts) > 4:
+            rest = parts[4]
+            if n:
+                self._show(rest[:n])
+            if len(rest) > n:
+                self.on_output(rest[n:])
         board = self.board
         if self.lockstep:
             # the firmware asks to sleep until something is due: the host wakes it then,
@@ -445,6 +448,22 @@ class FirmwareGuest:
             head += bytes(board.sample(mask)).decode("latin-1")
         return (head + data.decode("latin-1")).encode() if data else head.encode()
 
+    def _show(self, outputs: bytes) -> None:
+        # the turn's outputs in order: "m<l> <r>\n", "l<i> <r> <g> <b>\n", "i<bits> <level>\n",
+        # "n<freq> <ms> <volume>\n", "t<len>:<text>"
+        board, i, end = self.board, 0, len(outputs)
+        while i < end:
+            kind = outputs[i]
+            if kind == 116:  # "t"
+                colon = outputs.index(b":", i)
+                stop = colon + 1 + int(outputs[i + 1:colon])
+                board.set_text(outputs[colon + 1:stop].decode("utf-8", "replace"))
+                i = stop
+                continue
+            stop = outputs.index(b"\n", i)
+            self._shows[kind](*map(int, outputs[i + 1:stop].split()))
+            i = stop + 1
+
     def _park(self) -> int | None:
         # inline: the turn is over; run the loop here until the next one is asked for
         assert self._booted is not None
@@ -454,20 +473,6 @@ class FirmwareGuest:
         self._loop.drive(lambda: self._wanted is not None or self._stopping)
         now, self._wanted = self._wanted, None
         return now  # None: stop (asked for, or the loop is ending)
-
-    def _send(self, payload: bytes) -> bytes:
-        self.on_output(payload)
-        return b""
-
-    @staticmethod
-    def _ints(payload: bytes, fn: Callable[..., None]) -> bytes:
-        fn(*map(int, payload.split()))
-        return b""
-
-    def _text(self, payload: bytes) -> bytes:
-        self.board.set_text(payload.decode("utf-8", "replace"))
-        return b""
-
 
 @atexit.register
 def _stop_all() -> None:

@@ -34,8 +34,8 @@ def ticks():
 
 def recv(buf, wait_ms):
     # one call per loop turn: wait up to wait_ms for at most len(buf) bytes; the reply
-    # is "<ms> <buttons> [<7 sample chars>]<bytes>" so the clock, the buttons and the
-    # sensors cost no extra call
+    # is "<ms> <buttons> <s + 7 sample chars, or ->" then the bytes, so the clock, the
+    # buttons and the sensors cost no extra call
     global _now, _btn, _s
     if _tx or _hw:
         r = host.call("recv", b"%d %d %d %d " % (wait_ms, len(buf), _mask, len(_hw)) + _hw + _tx)
@@ -48,9 +48,12 @@ def recv(buf, wait_ms):
     _now = int(r[:a])
     _btn = int(r[a + 1:b])
     b += 1
-    if _mask >= 0:
-        _s = r[b:b + 7]
-        b += 7
+    if r[b:b + 1] == "s":  # a sample came with it (a turn at the time it asked to wake)
+        _s = r[b + 1:b + 8]
+        b += 8
+    else:
+        _s = ""
+        b += 1
     d = r[b:]
     if not d:
         return 0
@@ -98,8 +101,8 @@ def tone(freq, ms, volume):
 
 def sample(s, mask):
     global _mask, _s
-    if mask != _mask:  # a new mask: read it now, and from the next turn on with every recv
-        _mask = mask
+    if mask != _mask or not _s:  # a new mask, or none came: read it now; from the next
+        _mask = mask  # turn on, the host sends it with every recv at a time asked for
         _s = host.call("sample", str(mask))
     v = _s
     for i in range(7):

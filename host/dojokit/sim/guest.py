@@ -443,9 +443,13 @@ class FirmwareGuest:
         if data:
             board.received(len(data))
         # a host call's result must be UTF-8: each byte travels as the code point of its value
-        head = f"{now % TICKS_PERIOD} {board.buttons} "
-        if mask >= 0:
-            head += bytes(board.sample(mask)).decode("latin-1")
+        # the sample comes along when the firmware may take one: at a time it asked to wake
+        # (its next sample is one of those), not for input that comes earlier
+        if mask >= 0 and (not self.lockstep or now >= self.wake_ms):
+            head = f"{now % TICKS_PERIOD} {board.buttons} s" + \
+                bytes(board.sample(mask)).decode("latin-1")
+        else:
+            head = f"{now % TICKS_PERIOD} {board.buttons} -"
         return (head + data.decode("latin-1")).encode() if data else head.encode()
 
     def _show(self, outputs: bytes) -> None:

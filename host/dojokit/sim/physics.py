@@ -158,6 +158,10 @@ class SimRobot:
         return [(x + fx * c - fy * s, y + fx * s + fy * c) for fx, fy in self._corners]
 
     def _blocked(self, x: float, y: float, th: float) -> bool:
+        # the outline lies within `_reach` of (x, y): far from every wall and edge, nothing
+        # more to look at (most of a run), else the exact test
+        if self.world.clear_around(x, y, self._reach):
+            return False
         b = self.body
         return self.world.rect_blocked(x, y, th, b.rear_mm, b.front_mm, b.width_mm / 2)
 

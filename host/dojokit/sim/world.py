@@ -345,6 +345,16 @@ class World:
                 return True
         return False
 
+    def clear_around(self, x: float, y: float, r: float) -> bool:
+        """True if the circle of radius r around (x, y) lies on the table and outside every
+        wall's bounding box: nothing inside it can block (a quick test before the exact one)."""
+        if x - r < 0 or y - r < 0 or x + r > self.width or y + r > self.height:
+            return False
+        for sol in self.solids:
+            if not (sol.maxx < x - r or sol.minx > x + r or sol.maxy < y - r or sol.miny > y + r):
+                return False
+        return True
+
     def rect_blocked(
         self, x: float, y: float, th: float, rear: float, front: float, hw: float
     ) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsvalues import same
 
 from dojokit.scratch import cast as C
 from dojokit.scratch import operators as O
@@ -54,17 +55,6 @@ class FixedDraw(random_module.Random):
 class NoDraw(random_module.Random):
     def random(self) -> float:
         raise AssertionError("no random draw expected here")
-
-
-def same(got: Any, want: Any) -> bool:
-    """Equal as JS values: floats to the bit (NaN equals NaN, -0 differs from 0)."""
-    if type(want) is float:
-        if type(got) is not float:
-            return False
-        if want != want:
-            return got != got
-        return got == want and math.copysign(1.0, got) == math.copysign(1.0, want)
-    return type(got) is type(want) and got == want
 
 
 def _list_index(index: Any, length: float, accept_all: bool) -> Any:

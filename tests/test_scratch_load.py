@@ -541,13 +541,13 @@ def test_loose_reporter_that_is_not_a_variable(tmp_path: Path) -> None:
 def test_unknown_opcodes_are_all_listed_with_sprite_and_id(tmp_path: Path) -> None:
     project = make_project()
     project["targets"][0]["blocks"]["clear"] = {
-        "opcode": "pen_clear", "next": None, "parent": None, "topLevel": True, "x": 0, "y": 0}
+        "opcode": "music_setTempo", "next": None, "parent": None, "topLevel": True, "x": 0, "y": 0}
     blocks = cat(project)["blocks"]
     for n in range(12):
         blocks[f"note{n}"] = {"opcode": "music_playNoteForBeats", "topLevel": True}
     message = error_of(write_sb3(tmp_path / "p.sb3", project))
     assert message.startswith("This project uses blocks that dojokit cannot run yet, namely "
-                              "pen_clear (the stage, block clear), "
+                              "music_setTempo (the stage, block clear), "
                               'music_playNoteForBeats (sprite "Cat", block note0), '
                               'music_playNoteForBeats (sprite "Cat", block note1), ')
     assert "block note8)" in message and "block note9)" not in message
@@ -561,10 +561,10 @@ def test_unknown_opcodes_are_all_listed_with_sprite_and_id(tmp_path: Path) -> No
 @pytest.mark.usefixtures("dutch")
 def test_messages_in_dutch(tmp_path: Path) -> None:
     project = make_project()
-    cat(project)["blocks"]["say"]["opcode"] = "pen_stamp"
+    cat(project)["blocks"]["say"]["opcode"] = "music_setTempo"
     message = error_of(write_sb3(tmp_path / "p.sb3", project))
     assert message == ("Dit project gebruikt blokken die dojokit nog niet kan uitvoeren, "
-                       'namelijk pen_stamp (sprite "Cat", blok say): vervang ze in Scratch of '
+                       'namelijk music_setTempo (sprite "Cat", blok say): vervang ze in Scratch of '
                        "haal ze weg, bewaar het project op je computer en probeer dat bestand.")
     warnings = read_project(write_sb3(tmp_path / "q.sb3", make_project(), assets=False),
                             KNOWN).warnings

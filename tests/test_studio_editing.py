@@ -103,14 +103,14 @@ def test_a_hat_only_goes_on_top_and_a_boolean_only_in_a_pointed_slot(studio: Stu
 def test_a_block_the_studio_does_not_know_is_shown_plainly_and_kept(studio: Studio) -> None:
     st = studio
     target = st.program.target
-    target["blocks"]["odd"] = {"opcode": "pen_stamp", "next": None, "parent": None,
+    target["blocks"]["odd"] = {"opcode": "music_setTempo", "next": None, "parent": None,
                                "inputs": {"X": [1, [4, "7"]]}, "fields": {"F": ["v", None]},
                                "shadow": False, "topLevel": True, "x": 5, "y": 5}
     kept = json.dumps(target["blocks"]["odd"], sort_keys=True)
     st.changed()
     lay = st.layout()
     words = [pc.text for pc in lay.pieces if pc.kind == "word" and pc.block == "odd"]
-    assert words == ["pen_stamp"]
+    assert words == ["music_setTempo"]
     hat = st.program.add("event_whenflagclicked", Place("top", x=200, y=5))
     st.program.add("control_wait", Place("next", hat))
     st.program.undo()

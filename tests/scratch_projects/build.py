@@ -541,6 +541,9 @@ class Project:
         self.stage = Target(self, "Stage", True, backdrops or ["backdrop1"], 0)
         self.sprites: list[Target] = []
         self.messages: list[str] = []
+        # edits of the written JSON, for what the description cannot say (issue 13: a null
+        # variable id, an orphan shadow)
+        self.fixes: list[Callable[[dict[str, Any]], None]] = []
 
     def sprite(self, name: str, costumes: list[str] | None = None, layer: int | None = None,
                **props: Any) -> Target:
@@ -554,7 +557,10 @@ class Project:
             self.messages.append(name)
 
     def to_json(self) -> dict[str, Any]:
-        return _Writer(self).write()
+        data = _Writer(self).write()
+        for fix in self.fixes:
+            fix(data)
+        return data
 
 
 class _Writer:
@@ -1665,6 +1671,30 @@ def layers_order() -> Project:
 
 
 @project
+def edge_hats_alone() -> Project:
+    # issue 13: a project whose only scripts are edge hats keeps stepping frames until no
+    # hat can fire any more: the timer ones fire in turn, loudness never (no microphone)
+    p = Project()
+    s = p.sprite("S")
+    s.script(timer_gt(0.25), say("timer passed 0.25"))
+    s.script(timer_gt(0.1), say("timer passed 0.1"), say("and goes on"))
+    s.script(F("event_whengreaterthan", {"WHENGREATERTHANMENU": "LOUDNESS"}, VALUE=-5),
+             say("loud"))
+    p.stage.script(timer_gt("0.2"), say("stage: timer passed 0.2"))
+    return p
+
+
+@project
+def edge_hat_after_scripts() -> Project:
+    # the green flag's script ends first; a timer hat still fires afterwards
+    p = Project()
+    s = p.sprite("S")
+    s.script(flag(), say("flag"))
+    s.script(timer_gt(0.15), say("timer after the flag's script ended"))
+    return p
+
+
+@project
 def hat_order() -> Project:
     p = Project()
     a = p.sprite("A", layer=2)
@@ -1945,6 +1975,104 @@ def broadcast_wait_yield_tick() -> Project:
     a.script(flag(), repeat(6, say(join("L ", V("frames")))))
     a.script(receive("r"), say_for("R", 0), say(join("R done at frame ", V("frames"))))
     a.script(flag(), repeat(3, wait(0)), stop("all"))
+    return p
+
+
+# issue 13: loader
+
+
+@project
+def wild_unknown_blocks() -> Project:
+    # blocks scratch-vm does not know load and do nothing; an unknown reporter reports
+    # undefined, or its one field's value when it has one field and no inputs (a "shadow")
+    p = Project()
+    s = p.sprite("S")
+    s.script(flag(), say("start"), B("procedures_return", VALUE="x"),
+             B("control_nosuch", SUBSTACK=[say("inside an unknown C-block")]),
+             show("unknown reporter", B("operator_nosuch")),
+             say(B("operator_nosuch")),
+             if_else(B("operator_nosuchbool"), [say("unknown boolean: true")],
+                     [say("unknown boolean: false")]),
+             show("one field", F("sensing_nosuchmenu", {"X": "field value"})),
+             show("two fields", F("sensing_nosuchmenu", {"X": "a", "Y": "b"})),
+             say("end"))
+    s.script(B("event_whennosuch"), say("an unknown hat ran"))
+    return p
+
+
+@project
+def wild_legacy_blocks() -> Project:
+    # the legacy blocks scratch-vm still defines: they do nothing, the reporters report
+    # undefined
+    p = Project()
+    s = p.sprite("S", x=10, y=20)
+    s.script(flag(), B("motion_scroll_right", DISTANCE=10), B("motion_scroll_up", DISTANCE=10),
+             F("motion_align_scene", {"ALIGNMENT": "bottom-left"}),
+             B("looks_hideallsprites"), B("looks_changestretchby", CHANGE=10),
+             B("looks_setstretchto", STRETCH=50),
+             show("userid", B("sensing_userid")), show("xscroll", B("motion_xscroll")),
+             show("yscroll", B("motion_yscroll")), show("at", cat(xpos(), ypos(), size())))
+    return p
+
+
+NULL_ID = "null-id-in-the-file"
+
+
+def _null_ids(data: dict[str, Any]) -> None:
+    """Writes None for every variable id NULL_ID (what some editors save)."""
+    def fix(value: Any) -> None:
+        if isinstance(value, list):
+            for n, item in enumerate(value):
+                if item == NULL_ID:
+                    value[n] = None
+                else:
+                    fix(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                fix(item)
+
+    fix(data["targets"])
+
+
+@project
+def wild_null_variable_ids() -> Project:
+    # a variable field with a null id is looked up by name each time: the sprite's own
+    # first, then the stage's; one that does not exist is made in the sprite with the id
+    # null, which later null-id references then find first. (A reporter input
+    # [12, name, null] is refused by scratch-vm's schema, so only fields here.)
+    def var(name: str) -> Block:
+        return F("data_variable", {"VARIABLE": V(name, NULL_ID)})
+
+    p = Project()
+    p.stage.var("a", 2).var("b", 5)
+    s = p.sprite("S").var("b", 1)
+    s.script(flag(), show("a b", cat(var("a"), var("b"))),
+             set_var(V("a", NULL_ID), 10), change_var(V("b", NULL_ID), 100),
+             show("a b after", cat(V("a"), V("b"))),
+             show("stage b", of("b", "_stage_")),
+             set_var(V("new one", NULL_ID), "made"),
+             show("other new one", var("other")))
+    p.stage.script(flag(), wait(0), show("stage sees b", var("b")))
+    p.fixes.append(_null_ids)
+    return p
+
+
+def _orphan_shadows(data: dict[str, Any]) -> None:
+    blocks = data["targets"][1]["blocks"]
+    blocks["orphan-number"] = {"opcode": "math_number", "next": None, "parent": "gone",
+                               "inputs": {}, "fields": {"NUM": ["7", None]}, "shadow": True,
+                               "topLevel": False}
+    blocks["orphan-menu"] = {"opcode": "looks_costume", "next": None, "parent": "gone too",
+                             "inputs": {}, "fields": {"COSTUME": ["c1", None]},
+                             "shadow": True, "topLevel": False}
+
+
+@project
+def wild_orphan_shadow() -> Project:
+    # Scratch's editor leaves shadow blocks whose parent is gone in saved files
+    p = Project()
+    p.sprite("S").script(flag(), say("runs"), show("sum", add(1, 2)))
+    p.fixes.append(_orphan_shadows)
     return p
 
 

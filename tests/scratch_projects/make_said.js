@@ -32,6 +32,29 @@ const TIMEOUT_MS = 60000;
 // scratch-vm logs a warning for every costume it cannot load without storage
 require(require.resolve('minilog', {paths: [vmRoot]})).disable();
 
+// scratch-vm never ends by itself: like dojokit (docs/scratch.md), a run ends when no thread
+// is left and no hat can start one any more. With nothing running, only a "when timer >" hat
+// that has not fired yet can still fire, as the timer passes any finite value (loudness never
+// rises headless; nothing moves, so touching cannot change). Its value must be a literal here.
+const timerHatMayFire = rt => {
+    const Cast = require(path.join(vmRoot, 'src/util/cast.js'));
+    for (const target of rt.executableTargets) {
+        const blocks = target.blocks._blocks;
+        for (const id in blocks) {
+            const b = blocks[id];
+            if (b.opcode !== 'event_whengreaterthan' || !b.topLevel) continue;
+            if (String(b.fields.WHENGREATERTHANMENU.value).toLowerCase() !== 'timer') continue;
+            if (target._edgeActivatedHatValues[id]) continue; // fired already; stays true
+            const shadow = blocks[b.inputs.VALUE.shadow];
+            const value = Cast.toNumber(shadow.fields.NUM ? shadow.fields.NUM.value :
+                Object.values(shadow.fields)[0].value);
+            // not fired yet: the timer passes any finite value, now or later
+            if (Number.isFinite(value)) return true;
+        }
+    }
+    return false;
+};
+
 const runOnce = json => new Promise((resolve, reject) => {
     const vm = new VirtualMachine();
     vm.setCompatibilityMode(true);
@@ -48,7 +71,7 @@ const runOnce = json => new Promise((resolve, reject) => {
         // check after each frame, as the shared conformance runs did
         rt._step = () => {
             step();
-            if (rt.threads.length === 0) {
+            if (rt.threads.length === 0 && !timerHatMayFire(rt)) {
                 vm.quit();
                 resolve(lines);
             } else if (Date.now() - started > TIMEOUT_MS) {

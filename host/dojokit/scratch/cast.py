@@ -149,6 +149,20 @@ def to_string(v: object) -> str:
     return str(v)
 
 
+class Undefined:
+    """JavaScript's `undefined`, where it differs from None (JSON null): what a block
+    scratch-vm does not know reports (issue 13). String() makes "undefined" of it, Number()
+    NaN, and it is false."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "undefined"
+
+
+UNDEFINED = Undefined()
+
+
 def to_boolean(v: object) -> bool:
     """Cast.toBoolean: "", "0" and any-case "false" are false; other strings true."""
     if type(v) is bool:
@@ -160,7 +174,7 @@ def to_boolean(v: object) -> bool:
         return v == v and v != 0.0
     if type(v) is int:
         return v != 0
-    return v is not None
+    return v is not None and v is not UNDEFINED
 
 
 def is_whitespace(v: object) -> bool:

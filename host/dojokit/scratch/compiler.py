@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from dojokit.i18n import t
 from dojokit.scratch import cast as C
 from dojokit.scratch import operators as O
+from dojokit.scratch import pen as PEN
 from dojokit.scratch import prims as P
 from dojokit.scratch import robot_blocks as R
 from dojokit.scratch.model import StopThread, Var
@@ -53,6 +54,7 @@ MENUS = {
     "math_positive_number": "NUM", "math_whole_number": "NUM", "math_integer": "NUM",
     "math_angle": "NUM", "text": "TEXT", "colour_picker": "COLOUR",
     "event_touchingobjectmenu": "TOUCHINGOBJECTMENU", "note": "NOTE",
+    "pen_menu_colorParam": "colorParam",
 }
 # in "run without screen refresh" blocks a yield happens only once the step has run for
 # scratch-vm's WARP_TIME (the runtime sets th.warp_start when it steps the thread); the
@@ -131,7 +133,11 @@ class Gen:
         self.ntmp += 1
         return f"_t{self.ntmp}"
 
-    def var(self, vid: str, name: str, is_list: bool) -> str:
+    def var(self, vid: str | None, name: str, is_list: bool) -> str:
+        if vid is None:
+            # a field saved with a null id: scratch-vm looks it up by name every time
+            # (lookupOrCreateVariable(null, name); JS makes the id the key "null")
+            return f"T.lookup('null', {name!r}, {is_list})"
         key = (vid, name, is_list)
         if key not in self.binds:
             self.binds[key] = f"_v{len(self.binds)}"
@@ -320,7 +326,13 @@ class Gen:
             return self.robot_reporter(b)
         if op in HATS or op in STATEMENTS:
             return "None", "a"
-        raise KeyError(op)
+        # a block scratch-vm does not know (issue 13): one with one field and no inputs
+        # counts as a shadow there and reports its field; any other reports undefined
+        fields = b.get("fields") or {}
+        value = next(iter(fields.values()))[0] if fields else None
+        if len(fields) == 1 and not b.get("inputs") and value is not None:
+            return _lit(value)
+        return "_UNDEF", "a"
 
     # -- statements ----------------------------------------------------------------------------
     def stack(self, bid: str | None, ind: int) -> None:
@@ -740,6 +752,21 @@ STATEMENTS: dict[str, Callable[[Gen, dict[str, Any], int], None]] = {
         "P.layers_by(rt, T, {F_FORWARD_BACKWARD}, {NUM})"),
     "looks_changestretchby": _s_expr("pass"),
     "looks_setstretchto": _s_expr("pass"),
+    # pen: headless there is nothing to draw, so clear and stamp do nothing (as in scratch-vm
+    # without a renderer); the rest keep each sprite's pen state (pen.py)
+    "pen_clear": _s_expr("pass"),
+    "pen_stamp": _s_expr("pass"),
+    "pen_penDown": _s_expr("PEN.pen_down(T)"),
+    "pen_penUp": _s_expr("PEN.pen_up(T)"),
+    "pen_setPenColorToColor": _s_expr("PEN.set_color(T, {COLOR})"),
+    "pen_changePenColorParamBy": _s_expr("PEN.change_param(T, {COLOR_PARAM:m}, {VALUE})"),
+    "pen_setPenColorParamTo": _s_expr("PEN.set_param(T, {COLOR_PARAM:m}, {VALUE})"),
+    "pen_changePenSizeBy": _s_expr("PEN.change_size(T, {SIZE})"),
+    "pen_setPenSizeTo": _s_expr("PEN.set_size(T, {SIZE})"),
+    "pen_setPenHueToNumber": _s_expr("PEN.set_hue(T, {HUE})"),
+    "pen_changePenHueBy": _s_expr("PEN.change_hue(T, {HUE})"),
+    "pen_setPenShadeToNumber": _s_expr("PEN.set_shade(T, {SHADE})"),
+    "pen_changePenShadeBy": _s_expr("PEN.change_shade(T, {SHADE})"),
     # motion
     "motion_movesteps": _s_expr("P.move_steps(T, {STEPS:n})"),
     "motion_turnright": _s_expr("P.set_direction(T, T.direction + {DEGREES:n})"),
@@ -837,8 +864,14 @@ REPORTERS: dict[str, Callable[[Gen, dict[str, Any]], Expr]] = {
 
 # opcodes a project may hold that are not run themselves
 PASSIVE = {"procedures_definition", "procedures_prototype", "control_start_as_clone"} | HATS
+# legacy blocks scratch-vm still defines as no-ops (issue 13): the reporters report
+# undefined, as any block without a function does (Gen.reporter), and the statements do
+# nothing, as any block the compiler has no entry for. Scratch's palette no longer shows
+# them, so neither do the block tables.
+LEGACY = frozenset({"sensing_userid", "motion_xscroll", "motion_yscroll", "motion_scroll_right",
+                    "motion_scroll_up", "motion_align_scene", "looks_hideallsprites"})
 KNOWN_OPCODES = frozenset(STATEMENTS) | frozenset(REPORTERS) | frozenset(MENUS) | PASSIVE | \
-    R.KNOWN_OPCODES
+    R.KNOWN_OPCODES | LEGACY
 
 
 class Compiler:
@@ -862,6 +895,7 @@ class Compiler:
             "O": O, "P": P, "StopThread": StopThread, "PROCS": self.procs_of(sprite),
             "limit_precision": limit_precision, "float": float, "Var": Var,
             "_fmod": math.fmod, "_NAN": math.nan, "_FS": C.fix_surrogates,
+            "_UNDEF": C.UNDEFINED, "PEN": PEN,
         }
 
     def compile_sprite(self, sprite: Sprite) -> None:

@@ -8,7 +8,10 @@ import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from dojokit.scratch import pen
+
 if TYPE_CHECKING:
+    from dojokit.scratch.pen import PenState
     from dojokit.scratch.runtime import Runtime
 
 # thread status, as scratch-vm numbers them (YIELD never stays: it becomes RUNNING)
@@ -86,6 +89,7 @@ class Target:
             self.draggable = bool(d.get("draggable", False))
             self.volume = float(d.get("volume", 100))
             self.effects: dict[str, float] = {}
+            self.pen: PenState | None = None  # made on first use (dojokit.scratch.pen)
         else:
             self.vars = {k: v.copy() for k, v in original.vars.items()}
             self.x, self.y, self.direction = original.x, original.y, original.direction
@@ -95,6 +99,9 @@ class Target:
             self.volume = original.volume
             self.effects = dict(original.effects)
             self.edge_values = dict(original.edge_values)
+            # scratch-vm copies the pen state of the sprite's original, even when a clone
+            # makes the clone (Sprite.createClone passes clones[0] as the source)
+            self.pen = pen.for_clone(sprite.clones[0] if sprite.clones else original)
 
     @property
     def name(self) -> str:

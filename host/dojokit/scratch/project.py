@@ -3,7 +3,7 @@ opcodes the compiler knows, and say whether it needs a robot."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,8 @@ class Project:
     data: dict[str, Any]
     name: str
     warnings: list[str]
+    # blocks scratch-vm loads but this runtime does not know: they do nothing (issue 13)
+    idle: list[str] = field(default_factory=list)
 
     @property
     def robot_blocks(self) -> list[str]:
@@ -32,5 +34,5 @@ class Project:
 
 
 def load_project(path: str | Path) -> Project:
-    pf = read_project(path, KNOWN_OPCODES)
-    return Project(pf.data, pf.name, pf.warnings)
+    pf = read_project(path, KNOWN_OPCODES, unknown_ok=True)
+    return Project(pf.data, pf.name, pf.warnings, pf.idle)

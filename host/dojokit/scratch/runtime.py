@@ -295,6 +295,26 @@ class Runtime:
                 if (not old and value) if had else value:
                     self._start(script, target, False)
 
+    def hat_may_fire(self) -> bool:
+        """With no thread running, can an edge hat still start a script? Only one whose
+        condition is false now and turns true as time passes: "when timer >" a finite value
+        not reached yet. Loudness never rises here (no microphone, as in scratch-vm
+        headless), touching and the robot's sensors do not change with no script running
+        (the run ends then, as before: a robot's hat does not keep it going)."""
+        saved = self.timer_start
+        self.timer_start = -math.inf  # "as time passes": the project timer at its furthest
+        try:
+            for opcode in ("event_whengreaterthan",):
+                for target in self.executable:
+                    for script in target.sprite.scripts.get(opcode, ()):
+                        if target.edge_values.get(script.top) or script.predicate is None:
+                            continue  # true already: it fired, and stays true
+                        if script.predicate(self, target):
+                            return True
+        finally:
+            self.timer_start = saved
+        return False
+
     def _step_threads(self) -> None:
         work = 0.75 * FRAME_MS
         start = self.clock()
@@ -424,7 +444,9 @@ class Runtime:
         "timeout" (after `timeout` seconds of this runtime's clock)."""
         t0 = self.clock()
         next_frame = t0
-        while self.threads:
+        # as scratch-vm steps frames while nothing runs: until no script runs and no hat
+        # can start one any more
+        while self.threads or self.hat_may_fire():
             now = self.clock()
             if timeout is not None and now - t0 >= timeout * 1000:
                 return "timeout"

@@ -4,7 +4,8 @@ Every problem becomes a `ProjectError` whose text is one translated sentence for
 teacher, so the CLI never shows a traceback. The checks follow scratch-vm 5.0.300
 (scratch-parser's unpack and sb3 schema, serialization/sb3.js): what Scratch accepts we accept,
 except that we are stricter wherever the runtime would otherwise crash or hang later.
-`data` stays the JSON exactly as saved; the runtime applies Scratch's load-time fixes itself
+`data` stays the JSON as saved (only stray blocks with a lost parent are dropped, as
+scratch-vm never runs them); the runtime applies Scratch's load-time fixes itself
 (currentCostume clamping, direction wrapping, default layer order).
 """
 
@@ -51,6 +52,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # scratch-parser strips backspace escapes before JSON.parse (LLK/scratch-vm#1077)
 _BACKSPACE = re.compile(r"(\\+)(b|u0008)")
 _ROTATION_STYLES = ("all around", "don't rotate", "left-right")
+# Opcode prefixes scratch-vm loads without an extension (serialization/sb3.js CORE_EXTENSIONS)
+# and the extensions it has built in (extension-manager.js): a block it does not know under
+# one of these loads and does nothing. Any other prefix names an extension scratch-vm must
+# fetch, so it cannot open the project at all.
+_LOADABLE_PREFIXES = frozenset({
+    "", "argument", "colour", "control", "data", "event", "looks", "math", "motion",
+    "operator", "procedures", "sensing", "sound", "coreExample", "pen", "wedo2", "music",
+    "microbit", "text2speech", "translate", "videoSensing", "ev3", "makeymakey", "boost",
+    "gdxfor"})
 
 
 class ProjectError(Exception):
@@ -66,10 +76,17 @@ class ProjectFile:
     data: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     name: str = ""
+    # opcodes of blocks that load but do nothing here (only with unknown_ok), each once
+    idle: list[str] = field(default_factory=list)
 
 
-def read_project(path: str | Path, known_opcodes: Collection[str]) -> ProjectFile:
-    """Load and check the project at `path` (an .sb3 zip or a project.json, told by content)."""
+def read_project(path: str | Path, known_opcodes: Collection[str],
+                 unknown_ok: bool = False) -> ProjectFile:
+    """Load and check the project at `path` (an .sb3 zip or a project.json, told by content).
+
+    A block not in `known_opcodes` refuses the project, unless `unknown_ok`: then, as in
+    scratch-vm, it loads and does nothing (one warning lists them), and only a block of an
+    extension scratch-vm cannot load either still refuses it."""
     path = Path(path)
     with _open(path) as fh:
         size = os.fstat(fh.fileno()).st_size
@@ -93,6 +110,10 @@ def read_project(path: str | Path, known_opcodes: Collection[str]) -> ProjectFil
         raise ProjectError("project.scratch2")
     checker = _Checker(frozenset(known_opcodes))
     checker.check(data)
+    idle: list[tuple[str, str, str]] = []
+    if unknown_ok:
+        idle = [u for u in checker.unknown if _loadable(u[0])]
+        checker.unknown = [u for u in checker.unknown if not _loadable(u[0])]
     checker.raise_unknown_opcodes()
     # a copy made by "Export for Scratch" reads back as robot blocks; others stay as they are
     from dojokit.scratch.scratch_export import import_from_scratch
@@ -103,7 +124,15 @@ def read_project(path: str | Path, known_opcodes: Collection[str]) -> ProjectFil
     costumes, sounds = _missing_assets(data, members) if members is not None else (0, 0)
     if costumes or sounds:
         warnings.append(t("project.missing_assets", costumes=costumes, sounds=sounds))
-    return ProjectFile(data=data, warnings=warnings, name=path.stem)
+    if idle:
+        warnings.append(t("wild.idle_blocks", count=len(idle), blocks=_listing(idle)))
+    return ProjectFile(data=data, warnings=warnings, name=path.stem,
+                       idle=list(dict.fromkeys(u[0] for u in idle)))
+
+
+def _loadable(opcode: str) -> bool:
+    # scratch-vm's getExtensionIdForOpcode: the part before the first "_"
+    return opcode.partition("_")[0] in _LOADABLE_PREFIXES if "_" in opcode else True
 
 
 # --- the file and the zip ------------------------------------------------------------------
@@ -415,6 +444,7 @@ class _Checker:
     # blocks
 
     def check_blocks(self, blocks: dict[str, Any]) -> None:
+        _skip_orphans(blocks)
         for block_id, block in blocks.items():
             self.block = _short(block_id)
             if isinstance(block, list):
@@ -564,19 +594,55 @@ class _Checker:
     def raise_unknown_opcodes(self) -> None:
         if not self.unknown:
             return
-        # each different opcode once first, so the shortened list still names them all
-        firsts: dict[str, int] = {}
-        for number, (opcode, _, _) in enumerate(self.unknown):
-            firsts.setdefault(opcode, number)
-        order = sorted(range(len(self.unknown)),
-                       key=lambda n: (firsts[self.unknown[n][0]] != n, n))
-        shown = [self.unknown[n] for n in order[:MAX_LISTED_OPCODES]]
-        items = [t("project.unknown_item", opcode=_short(opcode), where=where, block=block)
-                 for opcode, where, block in shown]
-        if len(self.unknown) > MAX_LISTED_OPCODES:
-            items.append(t("project.and_more", count=len(self.unknown) - MAX_LISTED_OPCODES))
         raise ProjectError("project.unknown_blocks", count=len(self.unknown),
-                           blocks=", ".join(items))
+                           blocks=_listing(self.unknown))
+
+
+def _listing(unknown: list[tuple[str, str, str]]) -> str:
+    """(opcode, where, block id) as one line: each different opcode once first, so the
+    shortened list still names them all."""
+    firsts: dict[str, int] = {}
+    for number, (opcode, _, _) in enumerate(unknown):
+        firsts.setdefault(opcode, number)
+    order = sorted(range(len(unknown)), key=lambda n: (firsts[unknown[n][0]] != n, n))
+    shown = [unknown[n] for n in order[:MAX_LISTED_OPCODES]]
+    items = [t("project.unknown_item", opcode=_short(opcode), where=where, block=block)
+             for opcode, where, block in shown]
+    if len(unknown) > MAX_LISTED_OPCODES:
+        items.append(t("project.and_more", count=len(unknown) - MAX_LISTED_OPCODES))
+    return ", ".join(items)
+
+
+def _skip_orphans(blocks: dict[str, Any]) -> None:
+    """Drops blocks whose parent is gone and that no block holds (Scratch's editor leaves
+    such stray shadows in saved files), then what hung from them. scratch-vm loads them and
+    never runs them: they are in no script. A top-level block is a script of its own; a
+    block another one holds gets that one as its parent (scratch-vm runs it, never reading
+    the parent)."""
+    while True:
+        held = {item: bid for bid, b in blocks.items() if isinstance(b, dict)
+                for item in _links(b)}
+        orphans = [bid for bid, b in blocks.items()
+                   if isinstance(b, dict) and isinstance(b.get("parent"), str)
+                   and not isinstance(blocks.get(b["parent"]), dict)
+                   and b.get("topLevel") is not True]
+        for bid in orphans:
+            if bid in held:
+                blocks[bid]["parent"] = held[bid]
+            else:
+                del blocks[bid]
+        if all(bid in held for bid in orphans):
+            return
+
+
+def _links(block: dict[str, Any]) -> Iterator[str]:
+    """The block ids a block's `next` and inputs name (not yet checked: any JSON)."""
+    if isinstance(block.get("next"), str):
+        yield block["next"]
+    inputs = block.get("inputs")
+    for value in inputs.values() if isinstance(inputs, dict) else ():
+        if isinstance(value, list):
+            yield from (item for item in value[1:] if isinstance(item, str))
 
 
 def _children(blocks: dict[str, Any], block_id: str) -> Iterator[tuple[str, str]]:

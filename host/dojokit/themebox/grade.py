@@ -60,6 +60,8 @@ class Verdict:
     # opcodes the program used that its card's palette does not offer: graded as usual, and
     # said to the teacher (note()), never to the learner as a failure
     beyond: list[str] = field(default_factory=list)
+    # opcodes of blocks that loaded but did nothing (unknown here, issue 13): noted too
+    idle: list[str] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -67,7 +69,8 @@ class Verdict:
 
     def note(self, lang: str | None = None) -> str | None:
         """The note for the teacher about blocks beyond the card, or None."""
-        return palette_note(self.beyond, lang)
+        notes = [palette_note(self.beyond, lang), idle_note(self.idle, lang)]
+        return " ".join(n for n in notes if n) or None
 
     def feedback(self, lang: str | None = None) -> list[str]:
         """The feedback texts, named in `lang` (default: the current language)."""
@@ -130,6 +133,14 @@ def palette_note(beyond: list[str], lang: str | None = None) -> str | None:
     names = ", ".join(_text("palette.quoted", lang, {"name": block_name(o, lang)})
                       for o in beyond)
     return _text("palette.note", lang, {"blocks": names})
+
+
+def idle_note(idle: list[str], lang: str | None = None) -> str | None:
+    if not idle:
+        return None
+    names = ", ".join(_text("palette.quoted", lang, {"name": block_name(o, lang)})
+                      for o in idle)
+    return _text("wild.teacher_note", lang, {"blocks": names})
 
 
 # -- running ------------------------------------------------------------------------------
@@ -690,4 +701,6 @@ def grade(box: Box, exercise: Exercise, program: str | Path, lang: str | None = 
     else:
         trace = asyncio.run(_run(project.data, None, box.profile, exercise.time_limit, seed,
                                  kit, verdict))
-    return judge(box, exercise, project.data, trace, lang), trace
+    result = judge(box, exercise, project.data, trace, lang)
+    result.idle = project.idle
+    return result, trace

@@ -167,6 +167,7 @@ def all_blocks() -> dict[str, BlockDef]:
         looks,
         motion,
         operators,
+        pen,
         sensing,
         sound,
         variables,
@@ -174,7 +175,8 @@ def all_blocks() -> dict[str, BlockDef]:
 
     merged: dict[str, BlockDef] = {}
     for part in (motion.BLOCKS, looks.BLOCKS, sound.BLOCKS, events.BLOCKS, control.BLOCKS,
-                 sensing.BLOCKS, operators.BLOCKS, variables.BLOCKS, _robot_defs()):
+                 sensing.BLOCKS, operators.BLOCKS, variables.BLOCKS, pen.BLOCKS,
+                 _robot_defs()):
         merged.update(part)
     return merged
 

@@ -1,0 +1,17 @@
+"""Comparing values the way the scratch-vm vectors need (shared by the vector tests)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def same(got: Any, want: Any) -> bool:
+    """Equal as JS values: floats to the bit (NaN equals NaN, -0 differs from 0)."""
+    if type(want) is float:
+        if type(got) is not float:
+            return False
+        if want != want:
+            return got != got
+        return got == want and math.copysign(1.0, got) == math.copysign(1.0, want)
+    return type(got) is type(want) and got == want

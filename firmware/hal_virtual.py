@@ -14,18 +14,15 @@ _tx = bytearray()  # bytes written this turn: they go with the next recv
 # what the board shows this turn (motors, lights, display, tones), in order: it goes with
 # the next recv too, so a turn costs one host call whatever it shows
 _hw = bytearray()
-# the sensor mask last read: every recv reply carries a sample of it (read at the turn's
-# start, as the sensors stand for the whole turn), so sampling costs no host call of its own
+# the sensor mask last read: a recv reply at a time the firmware asked to wake carries a
+# sample of it (the sensors stand still for the whole turn), so a periodic sample costs no
+# host call of its own
 _mask = -1
 _s = ""
 
 
 def init(kit):
-    # Serial bytes written in a turn go with the turn's end, the next recv, as a board's
-    # UART sends them while the loop goes on: one host call a turn fewer, and the firmware
-    # is already waiting for the reply when the host reads it. In lockstep (a simulated
-    # world) nothing could reach the host during a turn anyway.
-    pass
+    pass  # the host knows the board already
 
 
 def ticks():
@@ -70,6 +67,10 @@ def recv(buf, wait_ms):
 
 
 def write(buf, n):
+    # Serial bytes written in a turn go with the turn's end, the next recv, as a board's
+    # UART sends them while the loop goes on: one host call a turn fewer, and the firmware
+    # is already waiting for the reply when the host reads it. In lockstep (a simulated
+    # world) nothing could reach the host during a turn anyway.
     _tx.extend(memoryview(buf)[:n])
 
 

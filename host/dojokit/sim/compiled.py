@@ -12,7 +12,6 @@ syntax error then shows as MicroPython's own message at boot.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 import shutil
@@ -24,15 +23,19 @@ import platformdirs
 from dojokit.kits.build import compile_mpy
 
 
+def _files(folder: Path) -> list[tuple[Path, Path]]:
+    """The firmware's files below `folder` (not Python's caches), as (relative, path)."""
+    return sorted((f.relative_to(folder), f) for f in folder.rglob("*")
+                  if f.is_file() and "__pycache__" not in f.relative_to(folder).parts)
+
+
 def _digest(folder: Path) -> str:
     h = hashlib.sha256()
-    for f in sorted(folder.rglob("*")):
-        if f.is_file() and "__pycache__" not in f.parts:
-            h.update(str(f.relative_to(folder)).encode() + b"\0" + f.read_bytes() + b"\0")
+    for rel, f in _files(folder):
+        h.update(str(rel).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
 
-@functools.cache
 def _cached(folder: Path, digest: str) -> Path:
     root = Path(platformdirs.user_cache_dir("dojokit", appauthor=False)) / "sim-firmware"
     target = root / digest
@@ -41,10 +44,7 @@ def _cached(folder: Path, digest: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
-        for f in folder.rglob("*"):
-            rel = f.relative_to(folder)
-            if not f.is_file() or "__pycache__" in rel.parts:
-                continue
+        for rel, f in _files(folder):
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             if f.suffix == ".py" and rel.name != "main.py" and len(rel.parts) == 1:
                 (tmp / f"{f.stem}.mpy").write_bytes(compile_mpy(f))
@@ -60,10 +60,11 @@ def _cached(folder: Path, digest: str) -> Path:
 def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
     # names, sizes and times: reading and hashing every file again for each robot would
     # cost more than the robot's boot saves
-    return tuple(sorted((str(f), st.st_size, st.st_mtime_ns) for f in folder.rglob("*")
-                        if (st := f.stat()) and f.is_file()))
+    return tuple((str(rel), (st := f.stat()).st_size, st.st_mtime_ns)
+                 for rel, f in _files(folder))
 
 
+# what each folder, as its files' names, sizes and times were, compiled to
 _known: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Path] = {}
 
 

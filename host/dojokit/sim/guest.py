@@ -374,9 +374,9 @@ class FirmwareGuest:
         self.on_output(data)
 
     def _map_memory(self) -> memoryview:
-        self._base = ctypes.addressof(self._memory.data_ptr(self._store).contents)
+        base = ctypes.addressof(self._memory.data_ptr(self._store).contents)
         self._mem_len = n = self._memory.data_len(self._store)
-        self._mem = memoryview((ctypes.c_char * n).from_address(self._base)).cast("B")
+        self._mem = memoryview((ctypes.c_char * n).from_address(base)).cast("B")
         return self._mem
 
     def _host_call(self, np: int, nl: int, pp: int, pl: int, rp: int, rc: int) -> int:

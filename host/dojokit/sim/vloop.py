@@ -40,11 +40,9 @@ class _JumpSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
         if timeout is None:
             # no timer at all: only another thread (call_soon_threadsafe) can wake us
             return super().select(None)  # type: ignore[no-any-return]
+        # paced (a virtual loop jumps in _run_once): wait for the wall clock to catch up,
+        # waking early for another thread
         loop = self.loop
-        if not loop.realtime:
-            loop.vtime += timeout
-            return ready  # type: ignore[no-any-return]
-        # paced: wait for the wall clock to catch up, waking early for another thread
         due = loop.wall0 + (loop.vtime + timeout) / loop.speed
         ready = super().select(max(0.0, due - time.monotonic()))
         loop.vtime = min(loop.vtime + timeout, (time.monotonic() - loop.wall0) * loop.speed)
@@ -107,11 +105,19 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
                 if self._busy >= _POLL_EVERY:
                     self._process_events(self._selector.select(0))
                     self._busy = 0
-            elif sched and not self.realtime and self._busy < _POLL_EVERY:
-                # nothing to do until the next timer: jump to it (a thread's callback would
-                # be in the ready queue already; the I/O look above comes round often enough)
-                self.vtime += max(0.0, sched[0]._when - self.vtime)
-            else:
+            elif sched and not self.realtime:
+                # nothing to do until the next timer: jump to it. A thread's callback would be
+                # in the ready queue already; now and then a look for I/O drains the wake-up
+                # bytes, and what it finds runs first
+                events = []
+                if self._busy >= _POLL_EVERY:
+                    events = self._selector.select(0)
+                    self._busy = 0
+                if events:
+                    self._process_events(events)
+                else:
+                    self.vtime += max(0.0, sched[0]._when - self.vtime)
+            else:  # paced, or no timer at all
                 timeout = min(max(0.0, sched[0]._when - self.vtime), _MAX_SELECT) if sched \
                     else None
                 self._process_events(self._selector.select(timeout))

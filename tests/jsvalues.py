@@ -15,3 +15,18 @@ def same(got: Any, want: Any) -> bool:
             return got != got
         return got == want and math.copysign(1.0, got) == math.copysign(1.0, want)
     return type(got) is type(want) and got == want
+
+
+_SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf, "-0": -0.0}
+
+
+def decode(v: Any) -> Any:
+    """A JSON value from a vector file (tests/scratch_vectors/jsvalue.js wrote it) as a
+    Scratch value: every number is a float, NaN, infinities and -0 come back."""
+    if isinstance(v, dict):
+        if "num" in v:
+            return _SPECIAL[v["num"]]
+        return [decode(x) for x in v["list"]]
+    if type(v) is int:
+        return float(v)
+    return v

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsvalues import same
+from jsvalues import decode, same
 
 from dojokit.scratch import cast as C
 from dojokit.scratch import operators as O
@@ -27,20 +27,6 @@ VECTORS = json.loads(
     (Path(__file__).parent / "scratch_vectors" / "cast.json").read_text(encoding="utf-8")
 )
 CASES: dict[str, list[list[Any]]] = VECTORS["cases"]
-_SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf, "-0": -0.0}
-
-
-def decode(v: Any) -> Any:
-    """A JSON value from the file as a Scratch value: every number is a float."""
-    if isinstance(v, dict):
-        if "num" in v:
-            return _SPECIAL[v["num"]]
-        return [decode(x) for x in v["list"]]
-    if type(v) is int:
-        return float(v)
-    return v
-
-
 class FixedDraw(random_module.Random):
     """An rng whose random() is the value scratch-vm's stubbed Math.random returned."""
 

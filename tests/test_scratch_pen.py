@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsvalues
 import pytest
 from jsvalues import same
 from sb3build import FLAG, say, write
@@ -30,18 +31,9 @@ from dojokit.scratch.runtime import Runtime, VirtualClock
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = json.loads((ROOT / "tests" / "scratch_vectors" / "pen.json").read_text("utf-8"))
-_SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf, "-0": -0.0}
-
-
 def decode(v: Any) -> Any:
     """A value from the file; JSON null (a clone's copy of NaN) counts as 0, as in JS sums."""
-    if v is None:
-        return 0.0
-    if isinstance(v, dict):
-        return _SPECIAL[v["num"]]
-    if type(v) is int:
-        return float(v)
-    return v
+    return 0.0 if v is None else jsvalues.decode(v)
 
 
 BLOCKS = {

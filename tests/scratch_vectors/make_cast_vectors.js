@@ -34,18 +34,7 @@ const vmVersion = require(path.join(vmRoot, 'package.json')).version;
 const ops = new Operators(null);
 const data = new DataBlocks(null);
 
-const enc = v => {
-    if (typeof v === 'number') {
-        if (Number.isNaN(v)) return {num: 'NaN'};
-        if (v === Infinity) return {num: 'Infinity'};
-        if (v === -Infinity) return {num: '-Infinity'};
-        if (Object.is(v, -0)) return {num: '-0'};
-        return v;
-    }
-    if (Array.isArray(v)) return {list: v.map(enc)};
-    if (typeof v === 'string' || typeof v === 'boolean') return v;
-    throw new Error(`cannot encode ${typeof v}`);
-};
+const {enc} = require('./jsvalue.js');
 
 // Math.random replaced for one call, so "random" cases are deterministic
 const withDraw = (draw, fn) => {

@@ -36,18 +36,7 @@ const VirtualMachine = require(vmRoot);
 const vmVersion = require(path.join(vmRoot, 'package.json')).version;
 require(require.resolve('minilog', {paths: [vmRoot]})).disable();
 
-const enc = v => {
-    if (v === null) return null;
-    if (typeof v === 'number') {
-        if (Number.isNaN(v)) return {num: 'NaN'};
-        if (v === Infinity) return {num: 'Infinity'};
-        if (v === -Infinity) return {num: '-Infinity'};
-        if (Object.is(v, -0)) return {num: '-0'};
-        return v;
-    }
-    if (typeof v === 'string' || typeof v === 'boolean') return v;
-    throw new Error(`cannot encode ${typeof v}`);
-};
+const {enc} = require('./jsvalue.js');
 
 // which argument each block takes (the menu argument first)
 const ARGS = {

@@ -276,3 +276,36 @@ def to_list_index(
     if not (1.0 <= n < length + 1):  # also rejects +-Infinity
         return LIST_INVALID
     return math.floor(n)
+
+
+# -- colours (Cast.toRgbColorObject, src/util/color.js) -----------------------------------------
+_HEX3: Final = re.compile(r"#?([a-f0-9])([a-f0-9])([a-f0-9])", re.IGNORECASE | re.ASCII)
+_HEX6: Final = re.compile(r"#?([a-f0-9]{2})([a-f0-9]{2})([a-f0-9]{2})", re.IGNORECASE | re.ASCII)
+
+
+def _hex_to_rgb(text: str) -> tuple[float, float, float] | None:
+    # JS's `^...$` without the m flag: the whole text (Python's `$` would allow a final \n)
+    m3 = _HEX3.fullmatch(text)
+    if m3:
+        text = "".join(c + c for c in m3.groups())
+    m = _HEX6.fullmatch(text)
+    return (float(int(m[1], 16)), float(int(m[2], 16)), float(int(m[3], 16))) if m else None
+
+
+def _to_int32(x: float) -> int:
+    if not math.isfinite(x):
+        return 0
+    n = int(x) & 0xFFFFFFFF
+    return n - (1 << 32) if n >= 1 << 31 else n
+
+
+def to_rgb(value: object) -> tuple[tuple[float, float, float], float | None]:
+    """Cast.toRgbColorObject: (r, g, b) and the alpha 0..255, None when the colour has none:
+    '#rrggbb' or '#rgb' text (other '#' text is opaque black), else a number 0xAARRGGBB."""
+    if isinstance(value, str) and value[:1] == "#":
+        rgb = _hex_to_rgb(value)
+        return (rgb, None) if rgb is not None else ((0.0, 0.0, 0.0), 255.0)
+    d = _to_int32(to_number(value))
+    a = (d >> 24) & 0xFF
+    return ((float((d >> 16) & 0xFF), float((d >> 8) & 0xFF), float(d & 0xFF)),
+            float(a) if a > 0 else 255.0)

@@ -10,11 +10,10 @@ or pick a side. tests/test_scratch_pen.py checks it against vectors scratch-vm i
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dojokit.scratch.cast import to_number
+from dojokit.scratch.cast import to_number, to_rgb
 
 if TYPE_CHECKING:
     from dojokit.scratch.model import Target
@@ -99,35 +98,6 @@ def _wrap_color(n: float) -> float:
 
 # -- src/util/color.js ------------------------------------------------------------------------
 RGB = tuple[float, float, float]
-_HEX3 = re.compile(r"#?([a-f0-9])([a-f0-9])([a-f0-9])", re.IGNORECASE | re.ASCII)
-_HEX6 = re.compile(r"#?([a-f0-9]{2})([a-f0-9]{2})([a-f0-9]{2})", re.IGNORECASE | re.ASCII)
-
-
-def _hex_to_rgb(text: str) -> RGB | None:
-    # JS's `^...$` without the m flag: the whole text (Python's `$` would allow a final \n)
-    m3 = _HEX3.fullmatch(text)
-    if m3:
-        text = "".join(c + c for c in m3.groups())
-    m = _HEX6.fullmatch(text)
-    return (float(int(m[1], 16)), float(int(m[2], 16)), float(int(m[3], 16))) if m else None
-
-
-def _to_int32(x: float) -> int:
-    if not math.isfinite(x):
-        return 0
-    n = int(x) & 0xFFFFFFFF
-    return n - (1 << 32) if n >= 1 << 31 else n
-
-
-def to_rgb(value: Any) -> tuple[RGB, float | None]:
-    """Cast.toRgbColorObject: (r, g, b) and the alpha 0..255, None when the colour has none."""
-    if isinstance(value, str) and value[:1] == "#":
-        rgb = _hex_to_rgb(value)
-        return (rgb, None) if rgb is not None else ((0.0, 0.0, 0.0), 255.0)
-    d = _to_int32(to_number(value))
-    a = (d >> 24) & 0xFF
-    return ((float((d >> 16) & 0xFF), float((d >> 8) & 0xFF), float(d & 0xFF)),
-            float(a) if a > 0 else 255.0)
 
 
 def hsv_to_rgb(h: float, s: float, v: float) -> RGB:

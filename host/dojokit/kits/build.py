@@ -32,6 +32,7 @@ __all__ = [
     "build_size",
     "compile_mpy",
     "firmware_dir",
+    "firmware_version",
     "kit_path",
     "kit_text",
 ]
@@ -174,7 +175,9 @@ def build(
         raise ValueError(f"unknown board {board!r} (known: {', '.join(BOARDS)})")
     text = kit_text(kit)
     kb = parse_kit(text).get("board", ["?"])[0]
-    if kb != board:
+    # the simulator's board runs any kit (a simulated maqueen is a virtual board with the
+    # maqueen's profile); a real board only its own kits
+    if kb != board and board != "virtual":
         raise ValueError(f"kit {kit!s} is for board {kb!r}, not {board!r}")
     fw = firmware_dir()
     files: dict[str, bytes] = {}
@@ -193,3 +196,15 @@ def build(
 def build_size(board: str, kit: str | os.PathLike[str]) -> int:
     """Bytes of a board's build (without name.txt, which adds at most 13)."""
     return sum(len(b) for b in build(board, kit).values())
+
+
+def firmware_version() -> str:
+    """The firmware version this package ships ("0.1.0"), read from dk_core.py's FW tuple,
+    the one place it is written; a board that reports another runs another build."""
+    import re
+
+    src = (firmware_dir() / "dk_core.py").read_text(encoding="utf-8")
+    m = re.search(r"^FW = \((\d+), (\d+), (\d+)\)", src, re.M)
+    if m is None:
+        raise RuntimeError("dk_core.py has no FW version")
+    return ".".join(m.groups())

@@ -13,8 +13,12 @@ clone looks exactly the same.
 
 from __future__ import annotations
 
+import glob
+import json
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from serial.tools import list_ports
 from serial.tools.list_ports_common import ListPortInfo
@@ -82,6 +86,14 @@ class SerialKit:
     """Short plain-English guess, e.g. "micro:bit V2", "ESP32 (CP210x)", UNKNOWN."""
     board: str | None
     """The firmware family: "microbit", "esp32" or None when we cannot tell."""
+    cpu: str | None = None
+    """The build the board runs when it is not its family's: "virtual" for a simulated
+    board (its USB identity is pretended, its processor is the simulator's)."""
+
+    @property
+    def build_board(self) -> str | None:
+        """Which build of dojokit.kits.build this board takes."""
+        return self.cpu or self.board
 
     @property
     def known(self) -> bool:
@@ -154,6 +166,50 @@ def sort_kits(kits: list[SerialKit]) -> list[SerialKit]:
     return sorted(kits, key=lambda kit: (not kit.known, _port_sort_key(kit.port)))
 
 
+SIM_PORTS_ENV = "DOJOKIT_SIM_PORTS"
+"""A glob of simulated boards' ports (`dojokit sim serve --usb ...`) to list beside the
+real ones: each has a sidecar ``PORT.json`` saying which USB device it pretends to be."""
+
+
+def sidecar(port: str) -> Path:
+    return Path(port + ".json")
+
+
+def _simulated(port: str) -> SerialKit | None:
+    try:
+        d = json.loads(sidecar(port).read_text(encoding="utf-8"))
+        vid, pid = int(d["vid"]), int(d["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    sn = d.get("serial_number") or None
+    text, board = guess(vid, pid, sn)
+    return SerialKit(port=port, vid=vid, pid=pid, serial_number=sn,
+                     description=str(d.get("description", "simulated board")), guess=text,
+                     board=board, cpu=d.get("cpu") or None)
+
+
+def _simulated_ports() -> list[SerialKit]:
+    pattern = os.environ.get(SIM_PORTS_ENV)
+    if not pattern:
+        return []
+    found = (_simulated(p) for p in sorted(glob.glob(pattern)) if not p.endswith(".json"))
+    return [k for k in found if k is not None]
+
+
+def describe_port(port: str) -> SerialKit:
+    """What is known of one port: its USB identity, a simulated board's sidecar, or nothing
+    (a bare pty or a port we cannot identify: board None)."""
+    sim = _simulated(port)
+    if sim is not None:
+        return sim
+    real = os.path.realpath(port)
+    for info in list_ports.comports():
+        if info.device in (port, real):
+            return from_port_info(info)
+    return SerialKit(port=port, vid=None, pid=None, serial_number=None, description="",
+                     guess=UNKNOWN, board=None)
+
+
 def list_serial_kits(include_unknown: bool = False) -> list[SerialKit]:
     """List the serial ports on this computer with a guess for each.
 
@@ -161,7 +217,7 @@ def list_serial_kits(include_unknown: bool = False) -> list[SerialKit]:
     modems, Bluetooth serial links...) are left out unless ``include_unknown`` is true. This
     never chooses a port: that is for the person at the keyboard.
     """
-    kits = [from_port_info(info) for info in list_ports.comports()]
+    kits = [from_port_info(info) for info in list_ports.comports()] + _simulated_ports()
     if not include_unknown:
         kits = [kit for kit in kits if kit.known]
     return sort_kits(kits)

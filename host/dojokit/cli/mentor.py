@@ -1,0 +1,307 @@
+"""The mentor's commands: flash, kits, identify, check --all, rename.
+
+Long work shows one progress bar per kit on stderr (bytes and step); the result is a table on
+stdout. Exit codes as cli.main: 0 everything worked, 1 some kit failed (the table says which
+and why), 2 a mistake in the command or nothing to work on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from dojokit.i18n import t
+
+EXIT_OK, EXIT_FAILED, EXIT_USER = 0, 1, 2
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Plain columns that print and paste well (no box characters)."""
+    cols = len(header)
+    w = [max(len(str(r[i])) for r in [header, *rows]) for i in range(cols)]
+    line = lambda r: "  ".join(f"{r[i]!s:<{w[i]}}" for i in range(cols)).rstrip()  # noqa: E731
+    return "\n".join([line(header), line(["-" * x for x in w]), *(line(r) for r in rows)])
+
+
+def identity_text(colour: int, number: int, name: str) -> str:
+    from dojokit.kits.identity import Identity
+
+    return Identity(colour, number, name).describe()
+
+
+# -- progress --------------------------------------------------------------------------------
+class BarReporter:
+    """One rich progress bar per kit, on stderr; nothing when stderr is not a terminal."""
+
+    def __init__(self, ports: Sequence[str]) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("{task.fields[port]}"), TextColumn("{task.description}"), BarColumn(),
+            DownloadColumn(), TimeElapsedColumn(), console=Console(stderr=True),
+            transient=False)
+        width = max((len(p) for p in ports), default=0)
+        self.tasks = {p: self.progress.add_task(t("flash.step.wait"), total=None,
+                                                port=p.ljust(width)) for p in ports}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> BarReporter:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def step(self, port: str, step: str) -> None:
+        task = self.tasks[port]
+        with self._lock:
+            if step in ("done", "failed"):
+                total = self.progress.tasks[task].total
+                self.progress.update(task, description=t(f"flash.step.{step}"),
+                                     completed=total or 0)
+            else:
+                self.progress.update(task, description=t(f"flash.step.{step}"))
+
+    def total(self, port: str, n: int) -> None:
+        with self._lock:
+            self.progress.update(self.tasks[port], total=n, completed=0)
+
+    def advance(self, port: str, n: int) -> None:
+        self.progress.advance(self.tasks[port], n)
+
+
+# -- flash -----------------------------------------------------------------------------------
+def _ports(kits: Sequence[str], all_kits: bool) -> list[Any]:
+    from dojokit.kits.flasher import resolve
+    from dojokit.kits.usb import list_serial_kits
+
+    if all_kits:
+        return [k for k in list_serial_kits() if k.board is not None]
+    return resolve(kits)
+
+
+def cmd_flash(args: Any) -> int:
+    from dojokit.kits.flasher import FlashProblem, Options, Room
+    from dojokit.kits.identity import IdentityError, Roster
+
+    if args.hex:
+        return _flash_hex(args)
+    if bool(args.kits) == bool(args.all):
+        print(t("flash.kits_or_all"), file=sys.stderr)
+        return EXIT_USER
+    if args.image is not None and not Path(args.image).is_file():
+        print(t("flash.no_image_file", path=args.image), file=sys.stderr)
+        return EXIT_USER
+    try:
+        roster = Roster()
+    except IdentityError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USER
+    ports = _ports(args.kits, args.all)
+    if not ports:
+        print(t("flash.none_connected"), file=sys.stderr)
+        return EXIT_USER
+    if not args.yes and not _confirm(ports):
+        return EXIT_USER
+    options = Options(kit_profile=args.kit_profile, name=args.name,
+                      image=Path(args.image) if args.image else None, update=args.update,
+                      new_name=args.new_name)
+    start = time.monotonic()
+    try:
+        with BarReporter([p.port for p in ports]) as bars:
+            outcomes = Room(ports, options, roster, bars).flash()
+    except (FlashProblem, IdentityError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USER
+    rows = [(o.port.port, o.board, o.identity.describe() if o.identity else "-",
+             o.firmware or "-", t("flash.ok", method=t(f"flash.method.{o.method}"))
+             if o.ok else o.problem, f"{o.seconds:.1f} s") for o in outcomes]
+    print(table([t(f"flash.col.{c}") for c in
+                 ("port", "board", "identity", "firmware", "result", "time")], rows))
+    failed = sum(not o.ok for o in outcomes)
+    print(t("flash.summary_failed", failed=failed, n=len(outcomes))
+          if failed else t("flash.summary_ok", n=len(outcomes),
+                           seconds=round(time.monotonic() - start, 1)))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _confirm(ports: Sequence[Any]) -> bool:
+    if not sys.stdin.isatty():
+        print(t("flash.need_yes"), file=sys.stderr)
+        return False
+    for p in ports:
+        print(f"  {p.port}  {p.guess}")
+    answer = input(t("flash.confirm", n=len(ports)) + " ").strip().lower()
+    return answer in ("y", "yes", "j", "ja", "o", "oui")
+
+
+def _flash_hex(args: Any) -> int:
+    from dojokit.kits.build import build
+    from dojokit.kits.flasher import FlashProblem
+    from dojokit.kits.hexfile import check_fits, microbit_hex
+    from dojokit.kits.identity import IdentityError, Roster
+
+    if args.kits or args.all:
+        print(t("flash.hex_alone"), file=sys.stderr)
+        return EXIT_USER
+    profile = args.kit_profile
+    if not profile:
+        print(t("flash.hex_need_profile"), file=sys.stderr)
+        return EXIT_USER
+    out = Path(args.hex)
+    if not out.parent.is_dir():
+        print(t("flash.hex_no_folder", path=str(out)), file=sys.stderr)
+        return EXIT_USER
+    try:
+        roster = Roster()
+        key = f"hex:{out.resolve()}"
+        ident = roster.choose(key, args.name) if args.name else \
+            roster.identities_for([key], fresh=args.new_name)[key]
+        files = build("microbit", profile, ident.as_tuple())
+        check_fits(files)
+        text = microbit_hex(files)
+    except (IdentityError, FlashProblem) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USER
+    except ValueError as exc:  # an unknown kit profile, or one for another board
+        print(t("flash.bad_profile", detail=str(exc)), file=sys.stderr)
+        return EXIT_USER
+    except Exception as exc:  # the hex library's own errors (a build too big: translated)
+        print(str(exc), file=sys.stderr)
+        return EXIT_USER
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(text, encoding="ascii")
+    tmp.replace(out)  # never a half-written hex under the name a mentor copies
+    print(t("flash.hex_written", path=str(out), kb=round(len(text) / 1024),
+            files=round(sum(map(len, files.values())) / 1024, 1),
+            identity=ident.describe()))
+    return EXIT_OK
+
+
+# -- kits --------------------------------------------------------------------------------------
+def cmd_kits(include_unknown: bool, timeout: float = 1.5) -> int:
+    from dojokit.kits.flasher import hello
+    from dojokit.kits.usb import UNKNOWN, list_serial_kits
+    from dojokit.link import LinkError
+    from dojokit.link.errors import NoAnswer, NotDojokit, PortProblem
+
+    found = list_serial_kits(include_unknown=include_unknown)
+
+    def look(k: Any) -> tuple[str, str, str, str]:
+        # pyserial says "n/a" when the device gives no description
+        about = t("kits.no_description") if k.description in ("", "n/a") else k.description
+        guess = (t("kits.unknown_device") if k.guess == UNKNOWN else k.guess) + f" ({about})"
+        if k.board is None:
+            return "-", guess, "-", t("kits.not_asked")
+        try:
+            info = hello(k.port, timeout)
+        except PortProblem as exc:
+            return "-", guess, "-", str(exc)
+        except (NoAnswer, NotDojokit):
+            return "-", guess, "-", t("kits.no_firmware")
+        except LinkError as exc:
+            return "-", guess, "-", str(exc)
+        return identity_text(info.colour, info.number, info.name), \
+            f"{guess} · {info.kit_name}", info.firmware, t("kits.ready")
+
+    results: list[tuple[str, str, str, str]] = []
+    if found:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(32, len(found))) as pool:
+            results = list(pool.map(look, found))
+    rows = [("sim", t("kits.sim_identity"), t("kits.simulated"), "-", t("kits.ready"))]
+    rows += [(f"serial:{k.port}", *r) for k, r in zip(found, results, strict=True)]
+    print(table([t(f"kits.col.{c}") for c in ("kit", "identity", "what", "firmware", "state")],
+                rows))
+    if not found:
+        print(t("kits.none_found"))
+    return EXIT_OK
+
+
+# -- identify, rename ---------------------------------------------------------------------------
+async def cmd_identify(kit: str, seconds: float) -> int:
+    from dojokit.robot import Robot
+
+    robot = await Robot.open(kit)
+    try:
+        i = robot.info
+        print(t("identify.showing", identity=identity_text(i.colour, i.number, i.name),
+                seconds=round(seconds)))
+        # the robot shows its identity as at boot (steady colour, its number and name): the
+        # NAME command with the name it has asks for exactly that
+        await robot.set_name(i.colour, i.number, i.name)
+        await asyncio.sleep(seconds)
+        await robot.show_state("ready")
+    finally:
+        await robot.close()
+    return EXIT_OK
+
+
+async def cmd_rename(kit: str, name: str) -> int:
+    from dojokit.kits.flasher import board_key, resolve
+    from dojokit.kits.identity import IdentityError, Roster
+    from dojokit.robot import Robot
+
+    robot = await Robot.open(kit)
+    try:
+        i = robot.info
+        key = board_key(resolve([kit])[0]) if kit != "sim" else "sim"
+        try:
+            roster = Roster()
+            if roster.get(key) is None and i.number > 0:  # a kit flashed in another room
+                roster.identities_for([key], on_board={key: _as_identity(i)})
+            new = roster.choose(key, name)
+        except IdentityError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_USER
+        await robot.set_name(*new.as_tuple())
+        print(t("rename.done", old=i.name, identity=new.describe()))
+    finally:
+        await robot.close()
+    return EXIT_OK
+
+
+def _as_identity(info: Any) -> Any:
+    from dojokit.kits.identity import Identity
+
+    return Identity(info.colour, info.number, info.name)
+
+
+# -- check --all ------------------------------------------------------------------------------
+async def cmd_check_all(profile: str) -> int:
+    from dojokit.cli.main import check_kit
+    from dojokit.kits.usb import list_serial_kits
+
+    kits = [f"serial:{k.port}" for k in list_serial_kits() if k.board is not None]
+    if not kits:
+        print(t("flash.none_connected"), file=sys.stderr)
+        return EXIT_USER
+
+    async def one(kit: str) -> tuple[str, str, str]:
+        try:
+            info, rows, failed = await check_kit(kit, profile)
+        except Exception as exc:  # a kit that does not answer is one row, not a stop
+            return kit, "-", str(exc)
+        bad = [f"{part}: {result}" for part, result in rows if part in failed]
+        return kit, identity_text(info.colour, info.number, info.name), \
+            "; ".join(bad) if bad else t("check.all_ok")
+
+    results = await asyncio.gather(*(one(k) for k in kits))
+    print(table([t("kits.col.kit"), t("kits.col.identity"), t("check.col.result")], results))
+    failed = sum(r[2] != t("check.all_ok") for r in results)
+    print(t("check.all_failed", failed=failed, n=len(results)) if failed
+          else t("check.all_passed", n=len(results)))
+    return EXIT_FAILED if failed else EXIT_OK

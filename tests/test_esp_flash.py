@@ -7,19 +7,17 @@ it proves the board boots after a good write and stays dark after a cut one.
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from esptool.bin_image import ImageSegment
 from esptool.targets import CHIP_DEFS
 
 from dojokit.kits import esp_flash
 from dojokit.kits.esp_flash import EspFlashError, check_image, image_present, write_image
-from dojokit.sim.esp_rom import EspRom
+from dojokit.sim.esp_rom import EspRom, make_test_image
 from dojokit.sim.pty_server import PtyBridge
 
 IMAGE_SIZE = 300_000  # a MicroPython image is 1.5 MB; this is enough to be realistic
@@ -53,15 +51,7 @@ class Board:
         return sum(call in ("start", "hard_reset") for call in self.calls)
 
 
-def make_image(path: Path, chip: str = "esp32", size: int = IMAGE_SIZE, seed: int = 14) -> Path:
-    """A valid app image for `chip` (esptool's own image classes): one flash segment of
-    seeded random bytes, with checksum and SHA-256."""
-    image = CHIP_DEFS[chip].BOOTLOADER_IMAGE()
-    image.entrypoint = 0x40080000
-    rom = CHIP_DEFS[chip]
-    image.segments = [ImageSegment(rom.DROM_MAP_START + 0x20, random.Random(seed).randbytes(size))]
-    image.save(str(path))
-    return path
+make_image = make_test_image
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> bool:

@@ -48,10 +48,11 @@ class BarReporter:
             TimeElapsedColumn,
         )
 
+        console = Console(stderr=True)
         self.progress = Progress(
             TextColumn("{task.fields[port]}"), TextColumn("{task.description}"), BarColumn(),
-            DownloadColumn(), TimeElapsedColumn(), console=Console(stderr=True),
-            transient=False)
+            DownloadColumn(), TimeElapsedColumn(), console=console, transient=False,
+            disable=not console.is_terminal)  # a log file gets the table, not the bars
         width = max((len(p) for p in ports), default=0)
         self.tasks = {p: self.progress.add_task(t("flash.step.wait"), total=None,
                                                 port=p.ljust(width)) for p in ports}

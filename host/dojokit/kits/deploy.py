@@ -76,13 +76,22 @@ def deploy(repl: RawRepl, files: dict[str, bytes], progress: Progress | None = N
     repl.remove(MANIFEST)  # from here until the end, the board reads as interrupted
     for name in sorted(set(before.manifest) - set(files)):
         repl.remove(name)
-    for name in sorted(files):
+    for name in write_order(files):
         repl.write_file(name, files[name], progress)
     after = board_files(repl)
     short = [n for n, d in files.items() if after.sizes.get(n) != len(d)]
     if short:
         raise ReplError(f"{', '.join(short)} did not arrive whole")
     repl.write_file(MANIFEST, manifest_text(files))
+
+
+FIRST = ("kit.txt", "name.txt")  # what the board is: known even after a cut write
+LAST = "main.py"  # without it the board never boots half a firmware (it waits at the REPL)
+
+
+def write_order(files: dict[str, bytes]) -> list[str]:
+    rest = sorted(n for n in files if n not in FIRST and n != LAST)
+    return [n for n in FIRST if n in files] + rest + ([LAST] if LAST in files else [])
 
 
 def total_bytes(files: dict[str, bytes]) -> int:

@@ -374,3 +374,20 @@ def image_is_valid(data: bytes, chip: str) -> bool:
         return bool(image.stored_digest == image.calc_digest)
     return True
 
+
+
+def make_test_image(path: Path, chip: str = "esp32", size: int = 300_000, seed: int = 14) -> Path:
+    """A valid app image for `chip`, made with esptool's own image classes: one flash
+    segment of seeded random bytes, with checksum and SHA-256. It stands in for a
+    MicroPython image (1.5 MB) in tests, benchmarks and a mentor's trial run."""
+    import random
+
+    from esptool.bin_image import ImageSegment
+    from esptool.targets import CHIP_DEFS
+
+    rom = CHIP_DEFS[chip]
+    image = rom.BOOTLOADER_IMAGE()
+    image.entrypoint = 0x40080000
+    image.segments = [ImageSegment(rom.DROM_MAP_START + 0x20, random.Random(seed).randbytes(size))]
+    image.save(str(path))
+    return path

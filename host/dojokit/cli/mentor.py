@@ -126,11 +126,19 @@ def cmd_flash(args: Any) -> int:
     except (FlashProblem, IdentityError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USER
-    rows = [(o.port.port, o.board, o.identity.describe() if o.identity else "-",
-             o.firmware or "-", t("flash.ok", method=t(f"flash.method.{o.method}"))
-             if o.ok else o.problem, f"{o.seconds:.1f} s") for o in outcomes]
+    rows, notes = [], []
+    for o in outcomes:
+        if o.ok:
+            result = t("flash.ok", method=t(f"flash.method.{o.method}"))
+        else:  # a sentence is too long for a column: it goes under the table, numbered
+            notes.append(f"{len(notes) + 1}. {o.port.port}: {o.problem}")
+            result = t("flash.see_below", n=len(notes))
+        rows.append((o.port.port, o.board, o.identity.describe() if o.identity else "-",
+                     o.firmware or "-", result, f"{o.seconds:.1f} s"))
     print(table([t(f"flash.col.{c}") for c in
                  ("port", "board", "identity", "firmware", "result", "time")], rows))
+    if notes:
+        print("\n" + "\n".join(notes))
     failed = sum(not o.ok for o in outcomes)
     print(t("flash.summary_failed", failed=failed, n=len(outcomes))
           if failed else t("flash.summary_ok", n=len(outcomes),

@@ -26,6 +26,7 @@ it is written whole again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -160,17 +161,31 @@ def _repl_probe(port: SerialKit) -> Probe:
                  identity=Identity.from_text(name) if name else None)
 
 
-def wait_for_board(port: str, seconds: float, timeout: float = 1.5) -> RobotInfo:
+def wait_for_board(port: str, seconds: float, want: tuple[str, Identity] | None = None,
+                   timeout: float = 1.5) -> RobotInfo:
     """Handshake until the board answers (it restarts after a write; a micro:bit's port
-    goes away and comes back). Raises FlashProblem when it does not within `seconds`."""
+    goes away and comes back) and, with `want`, reports that firmware version and identity:
+    an old firmware may still answer for a moment after a copy. Raises FlashProblem when it
+    does not within `seconds`."""
     deadline = time.monotonic() + seconds
+    last: RobotInfo | None = None
     while True:
         try:
-            return hello(port, timeout)
+            last = hello(port, timeout)
+            if want is None or (last.firmware, (last.colour, last.number, last.name)) == \
+                    (want[0], want[1].as_tuple()):
+                return last
         except LinkError:
-            if time.monotonic() > deadline:
-                raise FlashProblem("flash.no_return", port=port, seconds=round(seconds)) from None
-            time.sleep(0.3)
+            pass
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    if last is None:
+        raise FlashProblem("flash.no_return", port=port, seconds=round(seconds))
+    assert want is not None
+    if last.firmware != want[0]:
+        raise FlashProblem("flash.wrong_version", got=last.firmware, want=want[0])
+    raise FlashProblem("flash.wrong_identity", name=last.name)
 
 
 # -- identities ------------------------------------------------------------------------------
@@ -236,7 +251,7 @@ def prepare(p: Probe, ident: Identity, options: Options, report: Reporter) -> Ou
         files = _files(p, _profile(p, options), ident)
         if p.port.board == "microbit" and not options.update:
             out.method = "hex"
-            _write_hex(p.port, files, report)
+            _write_hex(p.port, files, report, options.board_wait)
         else:
             out.method = "files"
             if p.info is None and not p.repl:
@@ -248,13 +263,8 @@ def prepare(p: Probe, ident: Identity, options: Options, report: Reporter) -> Ou
                 _write_image(port, options.image, report)
             _write_files(port, files, report)
         report.step(port, "verify")
-        info = wait_for_board(port, options.board_wait)
+        info = wait_for_board(port, options.board_wait, (firmware_version(), ident))
         out.firmware = info.firmware
-        if info.firmware != firmware_version():
-            raise FlashProblem("flash.wrong_version", got=info.firmware,
-                               want=firmware_version())
-        if (info.colour, info.number, info.name) != ident.as_tuple():
-            raise FlashProblem("flash.wrong_identity", name=info.name)
         out.ok = True
         report.step(port, "done")
     except FlashProblem as exc:
@@ -294,7 +304,8 @@ def _write_files(port: str, files: dict[str, bytes], report: Reporter) -> None:
         repl.reset()
 
 
-def _write_hex(port: SerialKit, files: dict[str, bytes], report: Reporter) -> None:
+def _write_hex(port: SerialKit, files: dict[str, bytes], report: Reporter,
+               board_wait: float) -> None:
     from dojokit.kits.drive import copy_hex, find_drive
     from dojokit.kits.hexfile import microbit_hex
 
@@ -309,6 +320,24 @@ def _write_hex(port: SerialKit, files: dict[str, bytes], report: Reporter) -> No
     report.total(port.port, len(text))
     copy_hex(drive, text, _upto(report, port.port))
     report.step(port.port, "restart")
+    _wait_flashed(drive, board_wait)
+
+
+def _wait_flashed(drive: Path, seconds: float) -> None:
+    """DAPLink takes the copied hex off the drive once it has written it (the drive goes
+    away and comes back without it); a FAIL.TXT then says why it did not."""
+    from dojokit.kits.drive import HEX_NAME
+
+    deadline = time.monotonic() + seconds
+    while (drive / HEX_NAME).exists():
+        if time.monotonic() > deadline:
+            raise FlashProblem("flash.hex_stuck", drive=str(drive))
+        time.sleep(0.1)
+    fail = drive / "FAIL.TXT"
+    if fail.exists():
+        with contextlib.suppress(OSError):
+            first = fail.read_text(encoding="ascii", errors="replace").splitlines()[0]
+            raise FlashProblem("flash.drive_failed", reason=first.removeprefix("error: "))
 
 
 def _write_image(port: str, image: Path, report: Reporter) -> None:

@@ -167,6 +167,18 @@ def test_an_esp32_without_micropython_gets_the_image_then_our_files(
     assert code == 0 and "ok (files copied)" in row_of(out, rig.port(0)), out + err
 
 
+def test_a_mixed_room_takes_one_kit_profile_per_kind_of_board(
+        rig: RoomRig, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    image = make_test_image(tmp_path / "micropython.bin", size=60_000)
+    rig.serve(0)
+    rig.serve(1, usb="esp32")
+    code, out, err = run(capsys, "flash", "--all", "--update", "--kit-profile", "maqueen",
+                         "--kit-profile", "esp32_2wd", "--image", str(image), "--yes")
+    assert code == 0, out + err
+    assert b"name maqueen" in rig.files(0)["kit.txt"]
+    assert b"name esp32_2wd" in rig.files(1)["kit.txt"]
+
+
 def test_an_esp32_whose_image_write_was_cut_is_flashed_whole_next_time(
         rig: RoomRig, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     image = make_test_image(tmp_path / "micropython.bin", size=120_000)

@@ -71,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
                         formatter_class=_Paragraphs)
     fl.add_argument("kits", metavar="KIT", nargs="*", help=t("flash.help.kits"))
     fl.add_argument("--all", action="store_true", help=t("flash.help.all"))
-    fl.add_argument("--kit-profile", metavar="PROFILE", help=t("flash.help.kit_profile"))
+    fl.add_argument("--kit-profile", metavar="PROFILE", action="append",
+                    help=t("flash.help.kit_profile"))
     fl.add_argument("--name", metavar="NAME", help=t("flash.help.name"))
     fl.add_argument("--new-name", action="store_true", help=t("flash.help.new_name"))
     fl.add_argument("--image", metavar="MICROPYTHON.bin", help=t("flash.help.image"))

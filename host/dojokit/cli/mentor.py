@@ -116,7 +116,7 @@ def cmd_flash(args: Any) -> int:
         return EXIT_USER
     if not args.yes and not _confirm(ports):
         return EXIT_USER
-    options = Options(kit_profile=args.kit_profile, name=args.name,
+    options = Options(kit_profiles=tuple(args.kit_profile or ()), name=args.name,
                       image=Path(args.image) if args.image else None, update=args.update,
                       new_name=args.new_name)
     start = time.monotonic()
@@ -165,7 +165,7 @@ def _flash_hex(args: Any) -> int:
     if args.kits or args.all:
         print(t("flash.hex_alone"), file=sys.stderr)
         return EXIT_USER
-    profile = args.kit_profile
+    profile = (args.kit_profile or [None])[-1]
     if not profile:
         print(t("flash.hex_need_profile"), file=sys.stderr)
         return EXIT_USER

@@ -77,7 +77,7 @@ class QuietReporter:
 
 @dataclass(frozen=True)
 class Options:
-    kit_profile: str | None = None
+    kit_profiles: tuple[str, ...] = ()  # each board takes the one for its family
     name: str | None = None  # a mentor's word (one kit only)
     image: Path | None = None  # an ESP32 MicroPython image
     update: bool = False  # a micro:bit: files over the REPL instead of a hex
@@ -212,18 +212,32 @@ def name_all(probes: Sequence[Probe], roster: Roster, options: Options) -> list[
 
 
 # -- one kit ---------------------------------------------------------------------------------
+def _board_of(profile: str) -> str:
+    try:
+        return parse_kit(kit_path(profile).read_text(encoding="utf-8")).get("board", ["?"])[0]
+    except (ValueError, FileNotFoundError) as exc:
+        raise FlashProblem("flash.bad_profile", detail=str(exc)) from None
+
+
 def _profile(p: Probe, options: Options) -> str:
+    """The kit profile for this board: the mentor's for its family (a room may hold
+    micro:bits and ESP32s: `--kit-profile maqueen --kit-profile esp32_2wd`), else the one
+    the board has."""
     family = p.port.board
-    if options.kit_profile:
-        profile = options.kit_profile
+    given = [k for k in options.kit_profiles if family is None or _board_of(k) == family]
+    if given:
+        profile = given[0]
+    elif options.kit_profiles and (p.info is None or p.info.kit_name.startswith("kit ")) \
+            and not p.kit_name:
+        raise FlashProblem("flash.profile_board", profile=", ".join(options.kit_profiles),
+                           board=p.port.guess)
     elif p.info is not None and p.info.kit_name and not p.info.kit_name.startswith("kit "):
         profile = p.info.kit_name
     elif p.kit_name:
         profile = p.kit_name
     else:
         raise FlashProblem("flash.need_profile", port=p.port.port)
-    kb = parse_kit(kit_path(profile).read_text(encoding="utf-8")).get("board", ["?"])[0]
-    if family is not None and kb != family:
+    if family is not None and _board_of(profile) != family:
         raise FlashProblem("flash.profile_board", profile=profile, board=p.port.guess)
     return profile
 

@@ -72,3 +72,15 @@ def text(key: str, lang: str | None = None) -> str:
 def t(key: str, **fields: object) -> str:
     """The text for `key` in the current language, its fields filled in."""
     return text(key).format(**fields)
+
+
+class Sentence(Exception):
+    """A problem a user can act on, told in one translated sentence: `str()` translates the
+    catalog key with its fields in the language chosen when it is shown."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key, self.fields = key, fields
+
+    def __str__(self) -> str:
+        return t(self.key, **self.fields)

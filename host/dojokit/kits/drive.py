@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dojokit.i18n import t
+from dojokit.i18n import Sentence
 
 __all__ = [
     "DETAILS",
@@ -39,15 +39,8 @@ HEX_NAME = "dojokit.hex"
 CHUNK = 64 * 1024  # bytes per write; each is synced to the drive, as a file manager does
 
 
-class DriveError(Exception):
+class DriveError(Sentence):
     """A copy that did not work; str() is one translated sentence."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key, self.fields = key, fields
-
-    def __str__(self) -> str:
-        return t(self.key, **self.fields)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from dojokit.i18n import t
+from dojokit.i18n import Sentence, t
 from dojokit.kits.build import build, firmware_version, kit_path, parse_kit
 from dojokit.kits.deploy import deploy, total_bytes
 from dojokit.kits.identity import Identity, Roster
@@ -46,11 +46,8 @@ from dojokit.link import LinkError, RobotInfo
 FAMILY_OF_BOARD = {"microbit": "microbit", "esp32": "esp32", "virtual": None}
 
 
-class FlashProblem(Exception):
-    """A kit that cannot be prepared: the message is one translated sentence."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(t(key, **fields))
+class FlashProblem(Sentence):
+    """A kit that cannot be prepared: str() is one translated sentence."""
 
 
 class Reporter(Protocol):

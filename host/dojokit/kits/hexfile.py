@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from dojokit.i18n import t
+from dojokit.i18n import Sentence
 
 __all__ = ["FS_BUDGET", "HexError", "check_fits", "files_in_hex", "fs_size", "microbit_hex"]
 
@@ -19,15 +19,8 @@ __all__ = ["FS_BUDGET", "HexError", "check_fits", "files_in_hex", "fs_size", "mi
 FS_BUDGET = 20 * 1024
 
 
-class HexError(Exception):
+class HexError(Sentence):
     """A build that cannot become a micro:bit hex; str() is one translated sentence."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key, self.fields = key, fields
-
-    def __str__(self) -> str:
-        return t(self.key, **self.fields)
 
 
 @cache

@@ -27,7 +27,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from dojokit.i18n import LANGUAGES, t, text
+from dojokit.i18n import LANGUAGES, Sentence, t, text
 
 __all__ = [
     "COLOURS",
@@ -52,15 +52,8 @@ ROOM_FILE = "room.json"
 ROSTER_VERSION = 1
 
 
-class IdentityError(Exception):
+class IdentityError(Sentence):
     """A problem a mentor can act on; str() is one translated sentence."""
-
-    def __init__(self, key: str, **fields: object) -> None:
-        super().__init__(key)
-        self.key, self.fields = key, fields
-
-    def __str__(self) -> str:
-        return t(self.key, **self.fields)
 
 
 @dataclass(frozen=True, order=True)

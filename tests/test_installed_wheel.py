@@ -139,6 +139,31 @@ def test_check_sim_builds_the_firmware_from_the_package(installed: Installed):
     assert "Check finished" in r.stdout
 
 
+def test_the_mentor_tools_run_from_the_wheel(installed: Installed, tmp_path: Path):
+    """A hex from the bundled MicroPython, a simulated board served with its REPL and
+    MICROBIT drive, and a flash onto it: the word list, the REPL's MicroPython half and the
+    firmware are all found through the package."""
+    r = installed.run("flash", "--hex", str(tmp_path / "kit.hex"), "--kit-profile", "maqueen",
+                      DOJOKIT_ROOM=str(tmp_path / "room.json"))
+    assert r.returncode == 0 and (tmp_path / "kit.hex").stat().st_size > 1_000_000, r.stderr
+    (tmp_path / "drives" / "MB").mkdir(parents=True)
+    env = {"DOJOKIT_SIM_PORTS": str(tmp_path / "tty*"), "DOJOKIT_DRIVES": str(tmp_path / "drives"),
+           "DOJOKIT_ROOM": str(tmp_path / "room.json")}
+    serve = subprocess.Popen(
+        [str(installed.dojokit), "sim", "serve", "--pty", str(tmp_path / "tty0"), "--fs",
+         str(tmp_path / "fs"), "--usb", "microbit", "--drive", str(tmp_path / "drives" / "MB")],
+        cwd=installed.cwd, env={**installed.env, **env}, stdout=subprocess.PIPE, text=True)
+    try:
+        assert serve.stdout is not None and "ready" in serve.stdout.readline()
+        r = installed.run("flash", "--all", "--kit-profile", "maqueen", "--yes", **env)
+        assert r.returncode == 0 and "ok (hex copied)" in r.stdout, r.stdout + r.stderr
+        r = installed.run("flash", "--all", "--update", "--yes", **env)
+        assert r.returncode == 0 and "ok (files copied)" in r.stdout, r.stdout + r.stderr
+    finally:
+        serve.terminate()
+        serve.wait(30)
+
+
 def test_a_teachers_own_folders(installed: Installed, tmp_path: Path):
     boxes, lessons = tmp_path / "boxes", tmp_path / "lessons"
     shutil.copytree(installed.package / "themeboxes" / "traffic_light", boxes / "my_lights")

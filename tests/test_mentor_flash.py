@@ -268,3 +268,20 @@ def test_flash_asks_before_writing_and_explains_mistakes(rig: RoomRig, capsys) -
                          "--yes")
     assert code == 1 and "another board" in note_of(out, rig.port(0))
     assert "Traceback" not in out + err
+
+
+def test_a_port_that_cannot_be_flashed_reserves_no_name_and_a_damaged_room_list_is_kept(
+        rig: RoomRig, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run(capsys, "flash", "serial:/dev/nonexistent", "--kit-profile",
+                         "maqueen", "--yes")
+    assert code == 1 and "There is no port /dev/nonexistent" in out
+    assert not (tmp_path / "room.json").exists()
+    (tmp_path / "room.json").write_text("{damaged")
+    code, out, err = run(capsys, "flash", "--hex", str(tmp_path / "a.hex"), "--kit-profile",
+                         "maqueen")
+    assert code == 2 and "--new-room" in err and len(err.strip().splitlines()) == 1
+    assert (tmp_path / "room.json").read_text() == "{damaged"  # never overwritten silently
+    code, out, err = run(capsys, "flash", "--hex", str(tmp_path / "a.hex"), "--kit-profile",
+                         "maqueen", "--new-room")
+    assert code == 0, err
+    assert (tmp_path / "room.json.bak").read_text() == "{damaged"

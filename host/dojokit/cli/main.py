@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help=t("flash.help.kit_profile"))
     fl.add_argument("--name", metavar="NAME", help=t("flash.help.name"))
     fl.add_argument("--new-name", action="store_true", help=t("flash.help.new_name"))
+    fl.add_argument("--new-room", action="store_true", help=t("flash.help.new_room"))
     fl.add_argument("--image", metavar="MICROPYTHON.bin", help=t("flash.help.image"))
     fl.add_argument("--update", action="store_true", help=t("flash.help.update"))
     fl.add_argument("--hex", metavar="OUT.hex", help=t("flash.help.hex"))

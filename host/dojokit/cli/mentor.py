@@ -128,7 +128,8 @@ def cmd_flash(args: Any) -> int:
     except (FlashProblem, IdentityError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USER
-    rows, notes = [], []
+    rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
     for o in outcomes:
         if o.ok:
             result = t("flash.ok", method=t(f"flash.method.{o.method}"))

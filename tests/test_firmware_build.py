@@ -68,6 +68,8 @@ IMPORTS = {
     },
     "hal_esp32": {"micropython", "time", "select", "sys", "machine", "neopixel", "dk_kit"},
     "hal_virtual": {"host"},
+    # the radio bridge's main.py: the board's radio, and the micro:bit's uart to set its rate
+    "bridge_main": {"gc", "sys", "dk_bridge", "radio", "microbit"},
     "main": {"sys", "gc", "dk_core"},
 }
 DK_IMPORTS = {"micropython", "time", "gc"}

@@ -3,7 +3,6 @@
 # It never interprets a command. Each frame crosses the air as one authenticated packet
 # (dk_radio: pair, counter, raw frame, tag); a packet from another pair, a replay or a
 # corrupted one is dropped and counted, never relayed.
-# pair.txt (written by the flasher): "channel group pair key" (key: 16 hex digits).
 import gc
 
 import dk_proto as P
@@ -11,17 +10,6 @@ import dk_radio
 from micropython import const
 
 RX = const(64)
-
-
-def load_pair(path):
-    # (channel, group, pair, key bytes) from pair.txt
-    f = open(path)
-    w = f.read().split()
-    f.close()
-    key = bytearray(8)
-    for i in range(8):
-        key[i] = int(w[3][2 * i:2 * i + 2], 16)
-    return int(w[0]), int(w[1]), int(w[2]), key
 
 
 class Bridge:
@@ -68,7 +56,7 @@ bridge = None
 
 def _build(hal, radio, path):
     # its own frame, so run()'s stays small (firmware/HAL.md, "Garbage collection")
-    channel, group, pair, key = load_pair(path)
+    channel, group, pair, key = dk_radio.load_pair(path)
     radio.config(channel=channel, group=group, length=32, queue=3)
     radio.on()
     return Bridge(hal, radio, dk_radio.Auth(key, pair, dk_radio.HOST))

@@ -21,6 +21,18 @@ D_TAG = const(3)
 D_REPLAY = const(4)
 
 
+def load_pair(path):
+    # pair.txt, written by the flasher on a robot and its bridge alike:
+    # "channel group pair key" (key: 16 hex digits) -> (channel, group, pair, key bytes)
+    f = open(path)
+    w = f.read().split()
+    f.close()
+    key = bytearray(8)
+    for i in range(8):
+        key[i] = int(w[3][2 * i:2 * i + 2], 16)
+    return int(w[0]), int(w[1]), int(w[2]), key
+
+
 class Auth:
     # seal(frame, n, out) -> packet length in out (0: not a 4-13 byte frame, or the
     # counter is used up: pair again);

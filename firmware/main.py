@@ -18,4 +18,10 @@ import dk_core  # noqa: E402 (already loaded above)
 
 _HALS = {"microbit": "hal_microbit", "esp32": "hal_esp32"}
 
-dk_core.run(__import__(_HALS.get(sys.platform, "hal_virtual")))
+_hal = __import__(_HALS.get(sys.platform, "hal_virtual"))
+try:  # a robot paired with a radio bridge (pair.txt) talks over the radio too
+    open(_hal.FS + "pair.txt").close()
+    _hal = __import__("dk_radiolink").wrap(_hal, _hal.FS + "pair.txt")
+except OSError:
+    pass
+dk_core.run(_hal)

@@ -25,6 +25,10 @@ def open_transport(kit: str) -> Transport:
         from dojokit.link.serial_transport import SerialTransport
 
         return SerialTransport(kit)
+    if scheme == "radio" and rest:
+        from dojokit.link.radio_transport import RadioTransport
+
+        return RadioTransport(rest)
     if scheme in ("ble", "radio"):
         raise KitNotAvailable(kit=kit, scheme=scheme)
     raise UnknownKit(kit=kit)

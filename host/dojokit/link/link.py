@@ -74,6 +74,8 @@ class Link:
         silence_limit: float = 3.0,
     ) -> None:
         self.transport = transport
+        # a link that loses frames (the radio) sends a command again until all its replies came
+        self._lossy = bool(getattr(transport, "resend", None))
         self.hello_timeout = hello_timeout
         self.command_timeout = command_timeout
         self.heartbeat = heartbeat
@@ -163,9 +165,24 @@ class Link:
         seq = self._next_seq()
         fut: asyncio.Future[list[Frame]] = asyncio.get_running_loop().create_future()
         self._pending[seq] = _Pending(fut, kind, frozenset(expect))
+        frame = encode_frame(kind, seq, payload)
         try:
-            await self.transport.write(encode_frame(kind, seq, payload))
-            return await asyncio.wait_for(fut, timeout or self.command_timeout)
+            await self.transport.write(frame)
+            resend: float | None = getattr(self.transport, "resend", None)
+            if not resend:
+                return await asyncio.wait_for(fut, timeout or self.command_timeout)
+            # a lossy link (the radio): the same frame again until the reply comes; the
+            # robot does a repeated command once and sends its replies again
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + (timeout or self.command_timeout)
+            while True:
+                try:
+                    return await asyncio.wait_for(
+                        asyncio.shield(fut), max(0.0, min(resend, deadline - loop.time())))
+                except TimeoutError:
+                    if loop.time() >= deadline:
+                        raise
+                    await self.transport.write(frame)
         except TimeoutError:
             raise CommandTimeout(kit=self.transport.label, command=_name(kind)) from None
         finally:
@@ -246,6 +263,9 @@ class Link:
         pending = self._pending.get(f.seq)
         if pending is not None and not pending.future.done():
             if f.kind == Kind.ACK:
+                got = {r.kind for r in pending.replies}
+                if self._lossy and not pending.expect <= got:
+                    return  # a reply was lost on the air: the command goes again (command)
                 pending.future.set_result(pending.replies)
                 return
             if f.kind == Kind.NAK:
@@ -253,7 +273,8 @@ class Link:
                 pending.future.set_exception(Refused(reason, _name(pending.kind)))
                 return
             if f.kind in pending.expect:
-                pending.replies.append(f)
+                if all(r.kind != f.kind for r in pending.replies):  # the robot may repeat
+                    pending.replies.append(f)
                 return
         if f.kind == Kind.BEAT and len(f.payload) >= 4:
             self.robot_damaged = f.payload[2] << 8 | f.payload[3]

@@ -107,3 +107,88 @@ def serve(pty: Path, fs: Path, *, usb: str | None = None, serial_number: str | N
     bridge.start()
     parts[:0] = [device if device is not board else board, line, bridge]
     return Served(board, bridge, line, parts, side)
+
+
+@dataclass
+class RadioPair:
+    """A simulated bridge on a pty and its paired robot, talking over a simulated radio."""
+
+    medium: Any
+    bridge: Any
+    robot: Any
+    pty: Any
+    side: Path | None = None
+
+    def close(self) -> None:
+        for part in (self.pty, self.bridge, self.robot):
+            with contextlib.suppress(Exception):
+                part.close() if hasattr(part, "close") else part.stop()
+        if self.side is not None:
+            with contextlib.suppress(OSError):
+                self.side.unlink()
+
+
+def radio_pair_files(robot: Path, bridge: Path, pair_text: str,
+                     name: tuple[int, int, str], kit: str = "sim",
+                     bridge_pair_text: str | None = None) -> None:
+    """The virtual builds of a paired robot (its firmware, the radio transport, pair.txt)
+    and of its bridge (bridge_main.py as main.py, the relay, pair.txt)."""
+    from dojokit.kits.build import build, compile_mpy, firmware_dir
+
+    fw = firmware_dir()
+    robot.mkdir(parents=True, exist_ok=True)
+    bridge.mkdir(parents=True, exist_ok=True)
+    files = build("virtual", kit, name)
+    for m in ("dk_radio", "dk_radiolink"):
+        files[f"{m}.mpy"] = compile_mpy(fw / f"{m}.py", "virtual")
+    files["pair.txt"] = pair_text.encode()
+    for n, data in files.items():
+        (robot / n).write_bytes(data)
+    (bridge / "main.py").write_bytes((fw / "bridge_main.py").read_bytes())
+    for m in ("dk_proto", "dk_radio", "dk_bridge", "hal_virtual"):
+        (bridge / f"{m}.mpy").write_bytes(compile_mpy(fw / f"{m}.py", "virtual"))
+    (bridge / "pair.txt").write_text(bridge_pair_text or pair_text)
+
+
+def serve_radio(pty: Path, folder: Path, *, name: tuple[int, int, str] = (0, 1, "sim"),
+                seed: int = 0, loss: float = 0.0, key: bytes | None = None,
+                baud: int | None = None, medium: Any = None,
+                pairing: tuple[int, int, int] = (12, 42, 7),
+                bridge_key: bytes | None = None, heap_kb: int = 64) -> RadioPair:
+    """`dojokit sim serve --pty PATH --radio`: a bridge on `pty` and its robot, paired (a
+    fresh key, a channel and group of their own), both running their firmware under the
+    simulator's MicroPython, with `loss` of the radio's packets lost (seeded)."""
+    from dojokit.kits.build import firmware_dir, parse_kit
+    from dojokit.link.radio_packet import new_pair_key
+    from dojokit.sim.board import VirtualBoard
+    from dojokit.sim.guest import FirmwareGuest
+    from dojokit.sim.line import Line
+    from dojokit.sim.pty_server import PtyBridge
+    from dojokit.sim.radio import RadioMedium
+
+    key = key or new_pair_key()
+    channel, group, pair = pairing
+    pair_text = f"{channel} {group} {pair} {key.hex()}"
+    bridge_text = f"{channel} {group} {pair} {bridge_key.hex()}" if bridge_key else None
+    radio_pair_files(folder / "robot", folder / "bridge", pair_text, name,
+                     bridge_pair_text=bridge_text)
+    medium = medium or RadioMedium(seed=seed, loss=loss)
+    profile = parse_kit((firmware_dir() / "kits" / "sim.kit").read_text())
+    lights = int(profile.get("pixels", ["0"])[0]) + int(profile.get("leds", ["0"])[0])
+    tag = f"{channel}.{group}.{pair}"
+    robot = FirmwareGuest(VirtualBoard(nlights=lights), flash=folder / "robot", repl=True,
+                          radio=medium.attach(f"robot {tag}"), heap_kb=heap_kb)
+    bridge = FirmwareGuest(VirtualBoard(), flash=folder / "bridge", repl=True,
+                           radio=medium.attach(f"bridge {tag}"))
+    line = Line(bridge, baud=baud)
+    pty_bridge = PtyBridge(line, pty)
+    robot.start()
+    bridge.start()
+    pty_bridge.start()
+    # the bridge is a micro:bit on USB: `dojokit kits` and `radio:NAME` look for it
+    side = sidecar(str(pty))
+    vid, pid, about = USB["microbit"]
+    side.write_text(json.dumps({"vid": vid, "pid": pid, "serial_number": new_serial_number(
+        "microbit"), "description": about.replace("(simulated)", "(simulated radio bridge)"),
+        "cpu": "virtual"}))
+    return RadioPair(medium, bridge, robot, pty_bridge, side)

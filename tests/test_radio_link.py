@@ -199,8 +199,12 @@ def test_ten_thousand_foreign_packets_never_move_the_robot(room: Path,
     heard = [d for s, r, d in pair.medium.log if s.startswith("bridge")]
     assert heard
     board = pair.robot.board
-    time.sleep(2.0)  # the laptop has gone: the robot stops and shows "waiting", then rests
-    before = len(board.log)
+    # the laptop has gone: the robot stops and shows "waiting"; wait until it rests
+    before, quiet_since = len(board.log), time.monotonic()
+    while time.monotonic() - quiet_since < 1.0:
+        time.sleep(0.1)
+        if len(board.log) != before:
+            before, quiet_since = len(board.log), time.monotonic()
     rnd = random.Random(10_000)
     forger = Auth(key, 7, HOST, counter=10**6)  # fresh counters, then mutated
     robot_radio = next(r for r in pair.medium.radios if r.name.startswith("robot"))

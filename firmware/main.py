@@ -22,6 +22,6 @@ _hal = __import__(_HALS.get(sys.platform, "hal_virtual"))
 try:  # a robot paired with a radio bridge (pair.txt) talks over the radio too
     open(_hal.FS + "pair.txt").close()
     _hal = __import__("dk_radiolink").wrap(_hal, _hal.FS + "pair.txt")
-except OSError:
+except (OSError, ImportError):  # no pair.txt; or no radio: the cable still works
     pass
 dk_core.run(_hal)

@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     fl.add_argument("--image", metavar="MICROPYTHON.bin", help=t("flash.help.image"))
     fl.add_argument("--update", action="store_true", help=t("flash.help.update"))
     fl.add_argument("--hex", metavar="OUT.hex", help=t("flash.help.hex"))
+    fl.add_argument("--pair", nargs=2, metavar=("ROBOT", "BRIDGE"), help=t("pairing.help"))
     fl.add_argument("--yes", action="store_true", help=t("flash.help.yes"))
 
     ident = sub.add_parser("identify", help=t("identify.help"), description=t("identify.help"))
@@ -172,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--chip", default="esp32", help=t("serve.help.chip"))
     serve.add_argument("--baud", type=int, help=t("serve.help.baud"))
     serve.add_argument("--fail-after", metavar="BYTES", type=int, help=t("serve.help.fail_after"))
+    serve.add_argument("--radio", action="store_true", help=t("serve.help.radio"))
+    serve.add_argument("--loss", type=float, default=0.0, help=t("serve.help.loss"))
     return p
 
 
@@ -243,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cmd_lesson_show(args.box, args.lang)
         if args.command == "sim" and args.sim_command == "serve":
+            if args.radio:
+                return cmd_sim_serve_radio(args)
             if args.fs:
                 return cmd_sim_serve_board(args)
             return cmd_sim_serve(args.pty, (args.colour, args.number, args.name))
@@ -434,6 +439,31 @@ def _until_signal(alive: Any) -> bool:
     while not stop["now"] and alive():
         time.sleep(0.1)
     return stop["now"]
+
+
+def cmd_sim_serve_radio(args: Any) -> int:
+    """A simulated radio bridge on a pty with its paired robot (issue 15)."""
+    import tempfile
+    from pathlib import Path
+
+    from dojokit.sim.served import serve_radio
+
+    problem = _serve_path_problem(args.pty)
+    if not 0.0 <= args.loss < 1.0:
+        problem = problem or t("serve.bad_loss")
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USER
+    with tempfile.TemporaryDirectory(prefix="dojokit-radio-") as tmp:
+        pair = serve_radio(Path(args.pty), Path(args.fs or tmp),
+                           name=(args.colour, args.number, args.name), loss=args.loss,
+                           baud=args.baud)
+        try:
+            print(t("serve.radio_ready", path=args.pty, name=args.name), flush=True)
+            _until_signal(lambda: True)
+        finally:
+            pair.close()
+    return EXIT_OK
 
 
 def cmd_sim_serve_board(args: Any) -> int:

@@ -94,14 +94,20 @@ def _ports(kits: Sequence[str], all_kits: bool) -> list[Any]:
 
 
 def cmd_flash(args: Any) -> int:
-    from dojokit.kits.flasher import FlashProblem, Options, Room
+    from dojokit.kits.flasher import FlashProblem, Options, Room, resolve
     from dojokit.kits.identity import IdentityError, Roster
+    from dojokit.kits.pairing import PairingError, PairRoster, check_ports
 
+    pair = getattr(args, "pair", None)
     if args.new_room:
         Roster().start_over()
+        PairRoster().start_over()
+    if pair and (args.kits or args.all or args.name or args.hex):
+        print(t("pairing.alone"), file=sys.stderr)
+        return EXIT_USER
     if args.hex:
         return _flash_hex(args)
-    if bool(args.kits) == bool(args.all):
+    if not pair and bool(args.kits) == bool(args.all):
         print(t("flash.kits_or_all"), file=sys.stderr)
         return EXIT_USER
     if args.image is not None and not Path(args.image).is_file():
@@ -112,7 +118,14 @@ def cmd_flash(args: Any) -> int:
     except IdentityError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USER
-    ports = _ports(args.kits, args.all)
+    ports = resolve(pair) if pair else _ports(args.kits, args.all)
+    if pair:
+        try:
+            check_ports(*ports)
+            PairRoster().pairs()  # a damaged list of pairs: before anything is written
+        except PairingError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_USER
     if not ports:
         print(t("flash.none_connected"), file=sys.stderr)
         return EXIT_USER
@@ -120,12 +133,13 @@ def cmd_flash(args: Any) -> int:
         return EXIT_USER
     options = Options(kit_profiles=tuple(args.kit_profile or ()), name=args.name,
                       image=Path(args.image) if args.image else None, update=args.update,
-                      new_name=args.new_name)
+                      new_name=args.new_name, pair=tuple(pair) if pair else None)
     start = time.monotonic()
     try:
         with BarReporter([p.port for p in ports]) as bars:
-            outcomes = Room(ports, options, roster, bars).flash()
-    except (FlashProblem, IdentityError) as exc:
+            room = Room(ports, options, roster, bars)
+            outcomes = room.flash()
+    except (FlashProblem, IdentityError, PairingError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USER
     rows: list[tuple[str, ...]] = []
@@ -146,7 +160,19 @@ def cmd_flash(args: Any) -> int:
     print(t("flash.summary_failed", failed=failed, n=len(outcomes))
           if failed else t("flash.summary_ok", n=len(outcomes),
                            seconds=round(time.monotonic() - start, 1)))
+    if pair:
+        _pair_summary(room, outcomes, failed)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _pair_summary(room: Any, outcomes: Sequence[Any], failed: int) -> None:
+    """Which two are paired, and where on the air (never the key)."""
+    p = room.pairing
+    if failed or p is None:
+        print(t("pairing.not_done"))
+        return
+    robot, bridge = (o.identity.describe() if o.identity else o.port.port for o in outcomes)
+    print(t("pairing.done", robot=robot, bridge=bridge, channel=p.channel, group=p.group))
 
 
 def _confirm(ports: Sequence[Any]) -> bool:

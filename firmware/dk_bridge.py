@@ -10,11 +10,33 @@ import dk_radio
 from micropython import const
 
 RX = const(64)
+BRIDGE = const(0x0E)  # "who are you, bridge?": answered here, never relayed
+INFO = const(0x40)
+ACK = const(0x41)
+IDENT = const(0x43)
+BOARD = const(4)  # a radio bridge, in INFO
+
+
+def _ident(path):
+    # "colour number name" (name.txt, robot.txt) -> IDENT payload; robot 0 0 when none
+    b = bytearray(2)
+    try:
+        f = open(path)
+        w = f.read().split()
+        f.close()
+        b[0] = int(w[0]) & 7
+        b[1] = int(w[1]) & 255
+        b.extend(w[2].encode()[:7])
+    except (OSError, ValueError, IndexError):
+        pass
+    return b
 
 
 class Bridge:
-    def __init__(self, hal, radio, auth):
+    def __init__(self, hal, radio, auth, me=b"\0\0", robot=b"\0\0"):
         self.hal = hal
+        self.me = me  # the bridge's own identity (IDENT payload)
+        self.robot = robot  # the robot it drives
         self.radio = radio
         self.auth = auth  # sealing host -> robot, opening robot -> host
         self.dec = P.Decoder()
@@ -31,10 +53,13 @@ class Bridge:
         dec.pos = 0
         k = dec.scan(self.rx, n)
         while k:
-            m = self.auth.seal(dec.raw, k, self.pkt)
-            if m:
-                self.radio.send_bytes(self.pkt[:m])
-                self.sent += 1
+            if dec.raw[0] == BRIDGE:
+                self.answer(dec.raw[1])
+            else:
+                m = self.auth.seal(dec.raw, k, self.pkt)
+                if m:
+                    self.radio.send_bytes(self.pkt[:m])
+                    self.sent += 1
             k = dec.scan(self.rx, n)
         # air -> serial: every packet that opens, as the frame it carries
         while True:
@@ -50,6 +75,19 @@ class Bridge:
                 self.hal.write(P.out, j)
                 self.relayed += 1
 
+    def answer(self, seq):
+        # INFO (board 4: a bridge), its own IDENT, its robot's IDENT, ACK: what `dojokit
+        # kits` shows as "bridge for <robot>", even with the robot switched off
+        p = self.pay
+        p[0] = P.PROTO
+        p[1], p[2], p[3] = P.FW
+        p[4] = BOARD
+        p[5] = p[6] = p[7] = 0
+        self.hal.write(P.out, P.encode(INFO, seq, p, 8))
+        for ident in (self.me, self.robot):
+            self.hal.write(P.out, P.encode(IDENT, seq, ident, len(ident)))
+        self.hal.write(P.out, P.encode(ACK, seq, p, 0))
+
 
 bridge = None
 
@@ -59,7 +97,9 @@ def _build(hal, radio, path):
     channel, group, pair, key = dk_radio.load_pair(path)
     radio.config(channel=channel, group=group, length=32, queue=3)
     radio.on()
-    return Bridge(hal, radio, dk_radio.Auth(key, pair, dk_radio.HOST))
+    fs = hal.FS
+    return Bridge(hal, radio, dk_radio.Auth(key, pair, dk_radio.HOST), _ident(fs + "name.txt"),
+                  _ident(fs + "robot.txt"))
 
 
 def run(hal, radio, path):

@@ -9,7 +9,7 @@ import dk_proto as P
 from dk_guard import Guard, SOUND, FLAGS, VOLUME
 from dk_vocab import STATES, WAITING, RUNNING, MOVING_SOON, FINISHED, NOT_YET, TIME_UP
 
-FW = (0, 1, 0)
+FW = P.FW
 
 # commands (host -> robot)
 HELLO = const(0x01)

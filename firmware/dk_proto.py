@@ -5,6 +5,7 @@
 from micropython import const
 
 PROTO = const(2)
+FW = (0, 1, 0)  # the firmware's version (robot and bridge), reported in INFO
 SOF = const(0x7E)  # "~"
 EOL = const(0x0A)  # "\n" ("\r" also ends a frame)
 BASE = const(0x30)  # "0": 6-bit digit d is sent as BASE + d

@@ -8,16 +8,20 @@
 #
 # Exactly once: the laptop sends a command again when its reply was lost. The last few
 # commands (their raw bytes) and the replies written for them are kept; a command seen
-# again is not handed to the core a second time, its replies are sent again.
+# again within REPEAT_MS is not handed to the core a second time, its replies are sent
+# again. (A new session starts its sequence numbers at random, so it never looks like the
+# last one's repeats.)
 import dk_proto as P
 import dk_radio
 from micropython import const
+from time import ticks_diff
 
 POLL_MS = const(20)  # the radio cannot wake recv on a board: look at least this often
 KEEP = const(4)  # commands remembered for repeats
 REPLIES = const(3)  # replies kept for each (HELLO: INFO, IDENT, ACK)
 SLOT = const(13)  # a raw frame's most bytes
 GC_TURNS = const(4)
+REPEAT_MS = const(2000)  # a command again later than this is a new one (a new session)
 _REPLY_KINDS = (0x40, 0x41, 0x42, 0x43, 0x44)  # INFO ACK NAK IDENT SAMPLE (to READ)
 _HAL = ("BOARD", "GC_TURNS", "IDLE_MS", "FS", "init", "ticks", "motors", "light", "show",
         "image", "text", "tone", "sample", "buttons")
@@ -43,6 +47,7 @@ class RadioLink:
         self.cn = bytearray(KEEP)
         self.rep = bytearray(KEEP * REPLIES * SLOT)
         self.rn = bytearray(KEEP * REPLIES)
+        self.at = [0] * KEEP  # when each kept command came (ticks)
         self.next = 0
         self.repeats = 0
 
@@ -75,8 +80,9 @@ class RadioLink:
         # a command seen among the last KEEP: send its replies again, do not hand it on
         cmd = self.cmd
         at = dk_radio.FRAME_AT
+        now = self.hal.ticks()
         for s in range(KEEP):
-            if self.cn[s] != k:
+            if self.cn[s] != k or ticks_diff(now, self.at[s]) > REPEAT_MS:
                 continue
             b = s * SLOT
             same = True
@@ -97,6 +103,7 @@ class RadioLink:
         for i in range(k):
             cmd[b + i] = p[at + i]
         self.cn[s] = k
+        self.at[s] = now
         for r in range(REPLIES):
             self.rn[s * REPLIES + r] = 0
         return False

@@ -69,7 +69,7 @@ IMPORTS = {
     "hal_esp32": {"micropython", "time", "select", "sys", "machine", "neopixel", "dk_kit"},
     "hal_virtual": {"host"},
     # the robot's radio transport: the board's radio module
-    "dk_radiolink": {"micropython", "dk_proto", "dk_radio", "radio"},
+    "dk_radiolink": {"micropython", "time", "dk_proto", "dk_radio", "radio"},
     # the radio bridge's main.py: the board's radio, and the micro:bit's uart to set its rate
     "bridge_main": {"gc", "sys", "dk_bridge", "radio", "microbit"},
     "main": {"sys", "gc", "dk_core"},

@@ -468,7 +468,8 @@ def test_every_kind_is_documented_since_protocol_1() -> None:
             docs[a.targets[0].id] = b.value.value  # type: ignore[attr-defined]
     assert set(docs) == {k.name for k in Kind}
     for k, doc in docs.items():
-        assert "since protocol 1" in doc.lower(), k
+        since = re.search(r"since protocol (\d+)", doc.lower())
+        assert since and 1 <= int(since.group(1)) <= PROTOCOL_VERSION, k
         assert "payload" in doc.lower(), k
 
 
@@ -701,7 +702,8 @@ def test_constants_equal_the_firmware(core_run: list[list[str]]) -> None:
     assert c["FAILSAFE_MS"] == 500
     for k in ("HELLO", "INFO", "ACK", "NAK", "IDENT", "SAMPLE", "BUTTON", "BEAT"):
         assert c[k] == Kind[k], k
-    assert c["LAST_CMD"] == max(k for k in Kind if k < 0x40) == Kind.STATE
+    # BRIDGE is a radio bridge's own command: the robot's handlers end before it
+    assert c["LAST_CMD"] == max(k for k in Kind if k < 0x40 and k != Kind.BRIDGE) == Kind.STATE
     reasons = {
         "R_UNKNOWN": "UNKNOWN_COMMAND",
         "R_ARGS": "BAD_ARGUMENTS",
@@ -721,8 +723,10 @@ def test_constants_equal_the_firmware(core_run: list[list[str]]) -> None:
     names = [w.strip().removeprefix("self.c_") for w in tup.split(",")]
     rename = {"beat": "HEARTBEAT"}
     assert names[0] == "unknown"  # kind 0 is never a command
-    assert [rename.get(n, n.upper()) for n in names[1:]] == [k.name for k in Kind if k < 0x40]
-    assert [k for k in Kind if k < 0x40] == list(range(1, len(names)))
+    robot_cmds = [k for k in Kind if k < 0x40 and k != Kind.BRIDGE]  # BRIDGE: bridges only
+    assert [rename.get(n, n.upper()) for n in names[1:]] == [k.name for k in robot_cmds]
+    assert robot_cmds == list(range(1, len(names)))
+    assert f"BRIDGE = const(0x{int(Kind.BRIDGE):02X})" in (FIRMWARE / "dk_bridge.py").read_text()
     hal_virtual = (FIRMWARE / "hal_virtual.py").read_text()
     assert f"BOARD = {int(Board.VIRTUAL)}" in hal_virtual
 

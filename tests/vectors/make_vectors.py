@@ -74,6 +74,7 @@ v("NAME colour 2 number 7 'abcdefg': max payload", K.NAME, 13, name(2, 7, "abcde
 v("CONFIG fail-safe 500 ms", K.CONFIG, 14, config_failsafe(500))
 v("READ, empty payload", K.READ, 15, b"")
 v("STATE waiting (4)", K.STATE, 16, state(4))
+v("BRIDGE (who is this bridge?)", K.BRIDGE, 17, b"")
 v(
     "INFO protocol 2, firmware 0.1.0, virtual board, kit 7, caps",
     K.INFO,

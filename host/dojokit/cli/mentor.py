@@ -243,6 +243,17 @@ def cmd_kits(include_unknown: bool, timeout: float = 1.5) -> int:
         guess = (t("kits.unknown_device") if k.guess == UNKNOWN else k.guess) + f" ({about})"
         if k.board is None:
             return "-", guess, "-", t("kits.not_asked")
+        if k.board == "microbit":
+            bridge = _bridge_on(k.port)
+            if bridge is not None:
+                robot = identity_text(bridge.robot.colour, bridge.robot.number,
+                                      bridge.robot.name)
+                try:
+                    hello(k.port, timeout)
+                    state = t("kits.ready")
+                except LinkError:
+                    state = t("kits.robot_silent")
+                return t("kits.bridge_for", robot=robot), guess, bridge.firmware, state
         try:
             info = hello(k.port, timeout)
         except PortProblem as exc:
@@ -267,6 +278,16 @@ def cmd_kits(include_unknown: bool, timeout: float = 1.5) -> int:
     if not found:
         print(t("kits.none_found"))
     return EXIT_OK
+
+
+def _bridge_on(port: str) -> Any:
+    from dojokit.link import LinkError
+    from dojokit.link.bridge import ask_bridge
+
+    try:
+        return asyncio.run(ask_bridge(port, 0.6))
+    except LinkError:
+        return None
 
 
 # -- identify, rename ---------------------------------------------------------------------------

@@ -245,12 +245,12 @@ def build_size(board: str, kit: str | os.PathLike[str]) -> int:
 
 
 def firmware_version() -> str:
-    """The firmware version this package ships ("0.1.0"), read from dk_core.py's FW tuple,
+    """The firmware version this package ships ("0.1.0"), read from dk_proto.py's FW tuple,
     the one place it is written; a board that reports another runs another build."""
     import re
 
-    src = (firmware_dir() / "dk_core.py").read_text(encoding="utf-8")
+    src = (firmware_dir() / "dk_proto.py").read_text(encoding="utf-8")
     m = re.search(r"^FW = \((\d+), (\d+), (\d+)\)", src, re.M)
     if m is None:
-        raise RuntimeError("dk_core.py has no FW version")
+        raise RuntimeError("dk_proto.py has no FW version")
     return ".".join(m.groups())

@@ -89,6 +89,10 @@ class Link:
         self._listeners: list[Callable[[Frame], None]] = []
         self._pending: dict[int, _Pending] = {}
         self._seq = 0
+        if self._lossy:  # the robot keeps recent commands to spot repeats: a new session
+            import random  # must not look like the last one's repeats
+
+            self._seq = random.randrange(256)
         self._tasks: list[asyncio.Task[None]] = []
         self._last_rx = 0.0
         self._bytes_seen = 0
@@ -101,11 +105,14 @@ class Link:
         self._listeners.append(fn)
 
     # -- life cycle ----------------------------------------------------------------------
-    async def connect(self) -> RobotInfo:
+    async def start(self) -> None:
+        """Open the transport and read from it, without a handshake (connect does both)."""
         await self.transport.open()
-        loop = asyncio.get_running_loop()
-        self._last_rx = loop.time()
+        self._last_rx = asyncio.get_running_loop().time()
         self._tasks.append(asyncio.create_task(self._reader()))
+
+    async def connect(self) -> RobotInfo:
+        await self.start()
         try:
             self.info = await self._handshake()
         except BaseException:
@@ -273,7 +280,8 @@ class Link:
                 pending.future.set_exception(Refused(reason, _name(pending.kind)))
                 return
             if f.kind in pending.expect:
-                if all(r.kind != f.kind for r in pending.replies):  # the robot may repeat
+                # over the radio the robot may repeat its replies: keep each kind once
+                if not self._lossy or all(r.kind != f.kind for r in pending.replies):
                     pending.replies.append(f)
                 return
         if f.kind == Kind.BEAT and len(f.payload) >= 4:

@@ -2,10 +2,11 @@
 
 The bridge is a micro:bit on the laptop's USB that relays frames to its paired robot
 (firmware/dk_bridge.py), so the link is a serial link to the bridge's port. Which port: every
-micro:bit port is asked, side by side, who answers there; the one whose robot is called NAME
-is used. Never the first one found: no answer is one sentence naming the robot, two robots of
-that name are refused. The radio loses packets, so the Link sends a command again until its
-reply comes (`resend`), and the robot does a repeated command once (firmware/dk_radiolink.py).
+micro:bit port is asked, side by side, whether a bridge is there and for which robot
+(Kind.BRIDGE, answered by the bridge itself); the bridge of the robot called NAME is used.
+Never the first one found: none is one sentence naming the robot, two are refused. The radio
+loses packets, so the Link sends a command again until its replies come (`resend`), and the
+robot does a repeated command once (firmware/dk_radiolink.py).
 """
 
 from __future__ import annotations
@@ -27,22 +28,21 @@ class RadioRobotTwice(LinkError):
 
 
 async def _answers(port: str, name: str, timeout: float) -> bool:
-    from dojokit.link.link import Link
+    """Is the bridge of the robot `name` on `port`? (It answers for its robot even while
+    the robot is switched off; a robot on a USB cable is never taken for it.)"""
+    from dojokit.link.bridge import ask_bridge
 
-    link = Link(SerialTransport(port), hello_timeout=timeout)
     try:
-        info = await link.connect()
+        bridge = await ask_bridge(port, timeout)
     except LinkError:
         return False
-    finally:
-        await link.close()
-    return info.name == name
+    return bridge is not None and bridge.robot.name == name
 
 
 class RadioTransport(SerialTransport):
     resend = RESEND_S
 
-    def __init__(self, name: str, ports: list[str] | None = None, look: float = 2.0) -> None:
+    def __init__(self, name: str, ports: list[str] | None = None, look: float = 1.0) -> None:
         super().__init__("")
         self.name = name
         self.label = f"radio:{name}"

@@ -140,6 +140,13 @@ class Kind(IntEnum):
     (0 ready, 1 running, 2 finished, 3 not yet, 4 waiting, 5 low battery): one steady
     light colour and one display sign. BAD_ARGUMENTS for an unknown state.
     """
+    BRIDGE = 0x0E
+    """Command, since protocol 2, for radio bridges. Payload: empty.
+
+    A radio bridge (firmware/dk_bridge.py) answers it itself and never relays it: INFO
+    (board 4, BRIDGE), IDENT (the bridge's own identity), IDENT (its robot's), ACK. A robot
+    refuses it (NAK UNKNOWN_COMMAND), so it tells a bridge from a robot on any port.
+    """
     INFO = 0x40
     """Reply to HELLO, since protocol 1. Payload (8 bytes): protocol u8, firmware major u8,
     minor u8, patch u8, board u8 (:class:`Board`), kit id u8, caps u16 (:class:`Cap`)."""
@@ -185,6 +192,8 @@ class Board(IntEnum):
     ESP32 = 2
     VIRTUAL = 3
     """The simulator: the firmware under MicroPython-WASI inside the host."""
+    BRIDGE = 4
+    """A micro:bit radio bridge (answers BRIDGE, relays everything else). Since protocol 2."""
 
 
 _BOARD_IDS = frozenset(int(b) for b in Board)

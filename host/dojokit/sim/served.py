@@ -133,21 +133,16 @@ def radio_pair_files(robot: Path, bridge: Path, pair_text: str,
                      bridge_pair_text: str | None = None) -> None:
     """The virtual builds of a paired robot (its firmware, the radio transport, pair.txt)
     and of its bridge (bridge_main.py as main.py, the relay, pair.txt)."""
-    from dojokit.kits.build import build, compile_mpy, firmware_dir
+    from dojokit.kits.build import build, build_bridge
 
-    fw = firmware_dir()
     robot.mkdir(parents=True, exist_ok=True)
     bridge.mkdir(parents=True, exist_ok=True)
-    files = build("virtual", kit, name)
-    for m in ("dk_radio", "dk_radiolink"):
-        files[f"{m}.mpy"] = compile_mpy(fw / f"{m}.py", "virtual")
-    files["pair.txt"] = pair_text.encode()
-    for n, data in files.items():
+    for n, data in build("virtual", kit, name, pair_text=pair_text).items():
         (robot / n).write_bytes(data)
-    (bridge / "main.py").write_bytes((fw / "bridge_main.py").read_bytes())
-    for m in ("dk_proto", "dk_radio", "dk_bridge", "hal_virtual"):
-        (bridge / f"{m}.mpy").write_bytes(compile_mpy(fw / f"{m}.py", "virtual"))
-    (bridge / "pair.txt").write_text(bridge_pair_text or pair_text)
+    bridge_files = build_bridge("virtual", bridge_pair_text or pair_text,
+                                name=(name[0], name[1], "bridge"), robot=name)
+    for n, data in bridge_files.items():
+        (bridge / n).write_bytes(data)
 
 
 def serve_radio(pty: Path, folder: Path, *, name: tuple[int, int, str] = (0, 1, "sim"),

@@ -98,8 +98,9 @@ def _build(hal, radio, path):
     radio.config(channel=channel, group=group, length=32, queue=3)
     radio.on()
     fs = hal.FS
-    return Bridge(hal, radio, dk_radio.Auth(key, pair, dk_radio.HOST), _ident(fs + "name.txt"),
-                  _ident(fs + "robot.txt"))
+    auth = dk_radio.Auth(key, pair, dk_radio.HOST)
+    auth.resume(fs + "ctr.txt")  # never below the last boot's counter (dk_radio.resume)
+    return Bridge(hal, radio, auth, _ident(fs + "name.txt"), _ident(fs + "robot.txt"))
 
 
 def run(hal, radio, path):

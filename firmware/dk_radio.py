@@ -54,6 +54,8 @@ class Auth:
         self.hi = 0  # next counter to send: hi << 16 | lo
         self.lo = 1
         self.drops = [0, 0, 0, 0, 0]
+        self.path = None  # where resume() keeps the counter (None: never kept)
+        self.kept = 0x10000
         self._m = bytearray(20)  # the MAC's message: 7 + 13 bytes at most, whole blocks
         self._t = bytearray(4)
         self.reset_rx()
@@ -92,6 +94,30 @@ class Auth:
         for j in range(4):
             t[j] = m[e - 4 + j]
 
+    def resume(self, path):
+        # A sender's counter must never go back, or its peer, still running, drops every
+        # packet as a replay (a bridge unplugged and plugged in again, a robot whose battery
+        # was changed). The counter's upper half is kept in a file: each boot starts above
+        # the last boot's, and the file is rewritten when the counter passes it (every
+        # 65,536 packets), so a board's flash is written at boot and rarely after.
+        e = 0
+        try:
+            f = open(path)
+            e = int(f.read().split()[0])
+            f.close()
+        except (OSError, ValueError, IndexError):
+            pass
+        self.hi = e + 1
+        self.lo = 0
+        self.path = path
+        self.keep_hi()
+
+    def keep_hi(self):
+        f = open(self.path, "w")
+        f.write("%d" % (self.hi + 1))
+        f.close()
+        self.kept = self.hi + 1
+
     def encrypt(self, b, i):
         # Speck32/64 on the block b[i:i + 4] (words x, y big-endian), in place
         x = b[i] << 8 | b[i + 1]
@@ -124,6 +150,8 @@ class Auth:
             hi = 0x10000  # 2**32 - 1 is never sent: the host side stops there too
         self.hi = hi
         self.lo = lo
+        if hi >= self.kept and self.path:
+            self.keep_hi()
         self._mac(out, n, self.out)
         t = self._t
         j = FRAME_AT + n

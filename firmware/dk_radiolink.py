@@ -152,4 +152,6 @@ def wrap(hal, path):
     channel, group, pair, key = dk_radio.load_pair(path)
     radio.config(channel=channel, group=group, length=32, queue=3)
     radio.on()
-    return RadioLink(hal, radio, dk_radio.Auth(key, pair, dk_radio.ROBOT))
+    auth = dk_radio.Auth(key, pair, dk_radio.ROBOT)
+    auth.resume(hal.FS + "ctr.txt")  # never below the last boot's counter
+    return RadioLink(hal, radio, auth)

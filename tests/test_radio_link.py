@@ -18,6 +18,7 @@ from dojokit.cli.main import main
 from dojokit.kits.build import build
 from dojokit.link.errors import LinkError
 from dojokit.link.radio_transport import RadioTransport
+from dojokit.protocol import Kind
 from dojokit.robot import Robot
 from dojokit.sim.radio import RadioMedium
 from dojokit.sim.served import RadioPair, serve, serve_radio
@@ -116,7 +117,7 @@ def test_the_robot_stops_when_its_bridge_is_unplugged(room: Path,
         await robot.link.connect()
         await robot.drive(40, 40)
         await asyncio.sleep(1.5)  # the calm profile's pause before the wheels turn, and more
-        unplugged.append(pair.robot.clock.now_ms())  # the robot's own clock
+        unplugged.append(pair.robot.guest.clock.now_ms())  # the robot's own clock
         pair.bridge.stop()  # the bridge is pulled out of the laptop
         await asyncio.sleep(1.5)
         await robot.link.close()
@@ -129,6 +130,34 @@ def test_the_robot_stops_when_its_bridge_is_unplugged(room: Path,
     assert stop.value == (0, 0) and stop.t_ms > unplugged[0]
     # no valid packet for 500 ms: the wheels stop (a turn looks at the radio every 20 ms)
     assert stop.t_ms - unplugged[0] <= 500 + 40, stop.t_ms - unplugged[0]
+
+
+def test_a_bridge_plugged_in_again_and_a_robot_switched_on_again_still_work(
+        room: Path, pairs: list[RadioPair]) -> None:
+    """Each board's packet counter goes on from where it was (ctr.txt), so its peer, still
+    running, does not take the new packets for replays."""
+    pair = serve_radio(room / "ttyR", room / "radio", name=(1, 3, "mango"))
+    pairs.append(pair)
+
+    async def show(bits: int, times: int = 1) -> None:
+        robot = Robot(__import__("dojokit.link", fromlist=["Link"]).Link(
+            RadioTransport("mango", ports=[str(room / "ttyR")])))
+        await robot.link.connect()
+        try:
+            for _ in range(times):
+                await robot.link.command(Kind.HEARTBEAT)
+            await robot.display_image(bits, 5)
+        finally:
+            await robot.close()
+
+    asyncio.run(show(3, times=150))  # a session long enough that a counter going back
+    # to 1 would be taken for replays for longer than a connection waits
+    for board in (pair.bridge, pair.robot):  # unplugged and back; then a battery change
+        board.hard_reset()
+        time.sleep(0.8)
+        asyncio.run(show(5))
+    images = [o.value[0] for o in pair.robot.board.outputs("image")]
+    assert images.count(5) >= 1 and images.index(3) < len(images) - 1 - images[::-1].index(5)
 
 
 def test_a_bridge_with_the_wrong_key_drives_nothing(room: Path,

@@ -156,10 +156,10 @@ def serve_radio(pty: Path, folder: Path, *, name: tuple[int, int, str] = (0, 1, 
     from dojokit.kits.build import firmware_dir, parse_kit
     from dojokit.link.radio_packet import new_pair_key
     from dojokit.sim.board import VirtualBoard
-    from dojokit.sim.guest import FirmwareGuest
     from dojokit.sim.line import Line
     from dojokit.sim.pty_server import PtyBridge
     from dojokit.sim.radio import RadioMedium
+    from dojokit.sim.simboard import SimBoard
 
     key = key or new_pair_key()
     channel, group, pair = pairing
@@ -171,10 +171,9 @@ def serve_radio(pty: Path, folder: Path, *, name: tuple[int, int, str] = (0, 1, 
     profile = parse_kit((firmware_dir() / "kits" / "sim.kit").read_text())
     lights = int(profile.get("pixels", ["0"])[0]) + int(profile.get("leds", ["0"])[0])
     tag = f"{channel}.{group}.{pair}"
-    robot = FirmwareGuest(VirtualBoard(nlights=lights), flash=folder / "robot", repl=True,
-                          radio=medium.attach(f"robot {tag}"), heap_kb=heap_kb)
-    bridge = FirmwareGuest(VirtualBoard(), flash=folder / "bridge", repl=True,
-                           radio=medium.attach(f"bridge {tag}"))
+    robot = SimBoard(folder / "robot", VirtualBoard(nlights=lights),
+                     radio=medium.attach(f"robot {tag}"), heap_kb=heap_kb)
+    bridge = SimBoard(folder / "bridge", VirtualBoard(), radio=medium.attach(f"bridge {tag}"))
     line = Line(bridge, baud=baud)
     pty_bridge = PtyBridge(line, pty)
     robot.start()

@@ -19,6 +19,7 @@ import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from dojokit.sim.board import VirtualBoard
 from dojokit.sim.guest import FirmwareGuest
@@ -28,18 +29,26 @@ class SimBoard:
     """One simulated board; a ByteDevice for PtyBridge (`on_output`, `write`)."""
 
     def __init__(self, flash: Path, board: VirtualBoard | None = None,
-                 name: str | None = None) -> None:
+                 name: str | None = None, radio: Any = None, heap_kb: int = 64) -> None:
         self.flash = Path(flash)
         self.flash.mkdir(parents=True, exist_ok=True)
         self.board = board or VirtualBoard()
         self.name = name or self.flash.name
         self.on_output: Callable[[bytes], None] = lambda data: None
         self._guest: FirmwareGuest | None = None
+        self.radio = radio  # a micro:bit's radio (dojokit.sim.radio.Radio), kept over resets
+        self.heap_kb = heap_kb
         self._lock = threading.Lock()
 
     @property
     def powered(self) -> bool:
         return self._guest is not None
+
+    @property
+    def running(self) -> bool:
+        """Powered and its MicroPython still running."""
+        guest = self._guest
+        return guest is not None and guest.running
 
     @property
     def guest(self) -> FirmwareGuest | None:
@@ -68,7 +77,8 @@ class SimBoard:
         with self._lock:
             if self._guest is None:
                 guest = FirmwareGuest(self.board, flash=self.flash, repl=True,
-                                      on_output=self._out)
+                                      on_output=self._out, radio=self.radio,
+                                      heap_kb=self.heap_kb)
                 guest.start()
                 self._guest = guest
 

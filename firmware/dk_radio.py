@@ -54,7 +54,7 @@ class Auth:
         self.hi = 0  # next counter to send: hi << 16 | lo
         self.lo = 1
         self.drops = [0, 0, 0, 0, 0]
-        self.path = None  # where resume() keeps the counter (None: never kept)
+        self.path = ""  # where resume() keeps the counter ("": never kept)
         self.kept = 0x10000
         self._m = bytearray(20)  # the MAC's message: 7 + 13 bytes at most, whole blocks
         self._t = bytearray(4)

@@ -147,7 +147,10 @@ def test_build_contents(board):
         want = {"main.py", "kit.txt", "name.txt"}
         want |= {f[:-3] + ".mpy" for f in B.BOARD_FILES[board] if f != "main.py"}
         assert set(files) == want
-        assert files["main.py"] == (FW / "main.py").read_bytes()
+        assert files["main.py"] == B.board_source(FW / "main.py")
+        # comments stay in the repository: on the board they take file system and RAM
+        assert not any(ln.lstrip().startswith(b"#") for ln in files["main.py"].splitlines())
+        compile(files["main.py"], "main.py", "exec")
         assert files["name.txt"] == b"3 12 Lotte"
         assert files["kit.txt"] == B.kit_text(kit).encode()
         for name, data in files.items():

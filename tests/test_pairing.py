@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from dojokit.cli.main import main
-from dojokit.kits.build import build, build_bridge, firmware_dir
+from dojokit.kits.build import board_source, build, build_bridge, firmware_dir
 from dojokit.kits.flasher import hello
 from dojokit.kits.pairing import (
     CHANNELS,
@@ -135,7 +135,7 @@ def test_the_bridge_build_is_the_bridge_firmware_and_fits_a_micro_bit() -> None:
 
     p = allocate_pairing([])
     files = build_bridge("microbit", p.text(), (1, 2, "kiwi"), (0, 1, "panda"))
-    assert files["main.py"] == (firmware_dir() / "bridge_main.py").read_bytes()
+    assert files["main.py"] == board_source(firmware_dir() / "bridge_main.py")
     assert {"dk_proto.mpy", "dk_radio.mpy", "dk_bridge.mpy", "hal_microbit.mpy"} <= set(files)
     assert "dk_core.mpy" not in files and "kit.txt" not in files  # it never runs commands
     assert files["pair.txt"] == p.text().encode()
@@ -233,7 +233,7 @@ def test_flash_pair_writes_the_same_pairing_to_a_robot_and_its_bridge(
     want = build_bridge("virtual", pairing.text(), (b["colour"], b["number"], b["name"]),
                         (r["colour"], r["number"], r["name"]))
     assert {n: d for n, d in bridge.items() if n != "dojokit.txt"} == want
-    assert bridge["main.py"] == (firmware_dir() / "bridge_main.py").read_bytes()
+    assert bridge["main.py"] == board_source(firmware_dir() / "bridge_main.py")
     # the robot: its usual build, the radio transport and pair.txt
     assert {n: d for n, d in robot.items() if n != "dojokit.txt"} == build(
         "virtual", "maqueen", (r["colour"], r["number"], r["name"]), pair_text=pairing.text())
@@ -276,7 +276,7 @@ def test_flash_pair_by_hex_on_micro_bit_drives(
     assert "ok (hex copied)" in row_of(out, f"{rig.port(1)}"), out + err
     assert rig.files(0)["pair.txt"] == rig.files(1)["pair.txt"]
     assert "dk_radiolink.mpy" in rig.files(0)
-    assert rig.files(1)["main.py"] == (firmware_dir() / "bridge_main.py").read_bytes()
+    assert rig.files(1)["main.py"] == board_source(firmware_dir() / "bridge_main.py")
 
 
 def test_flash_pair_refuses_what_cannot_be_a_pair_in_one_sentence(
@@ -336,3 +336,14 @@ def test_a_new_room_starts_the_pairs_again_and_keeps_the_old_list(
     assert code == 0, err
     assert (rig.tmp / "pairs.json.bak").read_text() == "{damaged"
     assert PairRoster(rig.tmp / "pairs.json").pairs() == {}
+
+
+@pytest.mark.parametrize("kit", ["maqueen", "maqueen_plus", "cutebot"])
+def test_a_paired_robots_build_fits_the_micro_bits_file_system(kit: str) -> None:
+    """The radio transport goes onto a paired robot: the build must still fit the 20 KB
+    budget, counted in the file system's own chunks (hexfile.fs_size)."""
+    from dojokit.kits.hexfile import FS_BUDGET, check_fits
+
+    files = build("microbit", kit, (7, 255, "abcdefg"), pair_text="83 255 255 " + "ff" * 8)
+    assert "dk_radiolink.mpy" in files and "dk_radio.mpy" in files
+    assert check_fits(files) <= FS_BUDGET

@@ -167,6 +167,15 @@ def compile_mpy(source: Path, board: str | None = None) -> bytes:
         return out.read_bytes()
 
 
+def board_source(src: Path) -> bytes:
+    """A main.py as it goes onto a board, which compiles it at boot: without its comment
+    lines and blank lines (they take the micro:bit's file system and the compiler's RAM;
+    the code and its line count per statement stay as written)."""
+    lines = src.read_text(encoding="utf-8").splitlines()
+    kept = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    return ("\n".join(kept) + "\n").encode()
+
+
 def _name_text(name: tuple[int, int, str]) -> bytes:
     colour, number, word = name
     raw = word.encode("utf-8")
@@ -199,7 +208,7 @@ def build(
     for f in BOARD_FILES[board]:
         src = fw / f
         if f == "main.py":
-            files[f] = src.read_bytes()
+            files[f] = board_source(src)
         else:
             files[src.stem + ".mpy"] = compile_mpy(src, board)
     files["kit.txt"] = text.encode()
@@ -228,7 +237,7 @@ def build_bridge(
     for f in BRIDGE_FILES[board]:
         src = fw / f
         if f == BRIDGE_MAIN:
-            files["main.py"] = src.read_bytes()
+            files["main.py"] = board_source(src)
         else:
             files[src.stem + ".mpy"] = compile_mpy(src, board)
     files["pair.txt"] = pair_text.encode("ascii")

@@ -14,13 +14,10 @@ re-flashed kit keeps its identity unless a mentor asks for a new one.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import random
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from dojokit.i18n import LANGUAGES, Sentence, t, text
+from dojokit.kits import safefile
 
 __all__ = [
     "COLOURS",
@@ -218,7 +216,7 @@ class Roster:
 
     @property
     def backup(self) -> Path:
-        return self.path.with_name(self.path.name + ".bak")
+        return safefile.backup(self.path)
 
     def kits(self) -> dict[str, Identity]:
         """Board key -> identity (a copy)."""
@@ -234,14 +232,15 @@ class Roster:
 
     def _read(self) -> dict[str, Identity]:
         try:
-            raw = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
+            data = safefile.read(self.path)
         except OSError as e:
             raise IdentityError("identity.room_unreadable", path=self.path,
                                 why=e.strerror or e) from e
+        except ValueError as e:
+            raise IdentityError("identity.room_damaged", path=self.path) from e
+        if data is None:
+            return {}
         try:
-            data = json.loads(raw)
             kits = {str(k): Identity(int(v["colour"]), int(v["number"]), str(v["name"]))
                     for k, v in data["kits"].items()}
         except (ValueError, KeyError, TypeError, AttributeError) as e:
@@ -252,9 +251,7 @@ class Roster:
 
     def start_over(self) -> None:
         """A new, empty room; the old file (damaged or not) is kept as .bak."""
-        if self.path.exists():
-            shutil.copyfile(self.path, self.backup)
-            self.path.unlink()
+        safefile.start_over(self.path)
         self._kits = {}
 
     def _save(self) -> None:
@@ -262,19 +259,7 @@ class Roster:
         data = {"version": ROSTER_VERSION,
                 "kits": {k: {"colour": i.colour, "number": i.number, "name": i.name}
                          for k, i in sorted(kits.items())}}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            shutil.copyfile(self.path, self.backup)
-        fd, tmp = tempfile.mkstemp(prefix=".room-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, indent=1, ensure_ascii=False)
-                f.write("\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        safefile.save(self.path, data)
 
     def identities_for(
         self,

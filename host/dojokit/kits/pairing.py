@@ -22,19 +22,16 @@ so its old bridge drives nothing.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import os
 import secrets
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dojokit.i18n import Sentence
+from dojokit.kits import safefile
 from dojokit.link.radio_packet import KEY_BYTES, new_pair_key
 
 if TYPE_CHECKING:
@@ -166,7 +163,7 @@ class PairRoster:
 
     @property
     def backup(self) -> Path:
-        return self.path.with_name(self.path.name + ".bak")
+        return safefile.backup(self.path)
 
     def pairs(self) -> dict[str, PairRecord]:
         """Robot board key -> its pair (a copy)."""
@@ -179,14 +176,15 @@ class PairRoster:
 
     def _read(self) -> dict[str, PairRecord]:
         try:
-            raw = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
+            data = safefile.read(self.path)
         except OSError as e:
             raise PairingError("pairing.list_unreadable", path=self.path,
                                why=e.strerror or e) from e
+        except ValueError as e:
+            raise PairingError("pairing.list_damaged", path=self.path) from e
+        if data is None:
+            return {}
         try:
-            data = json.loads(raw)
             pairs = {str(k): PairRecord(str(k), str(v["bridge"]), int(v["channel"]),
                                         int(v["group"]), int(v["pair"]), str(v["fingerprint"]))
                      for k, v in data["pairs"].items()}
@@ -198,9 +196,7 @@ class PairRoster:
 
     def start_over(self) -> None:
         """No pairs; the old file (damaged or not) is kept as .bak."""
-        if self.path.exists():
-            shutil.copyfile(self.path, self.backup)
-            self.path.unlink()
+        safefile.start_over(self.path)
         self._pairs = {}
 
     def _save(self) -> None:
@@ -208,19 +204,7 @@ class PairRoster:
                 "pairs": {k: {"bridge": r.bridge, "channel": r.channel, "group": r.group,
                               "pair": r.pair, "fingerprint": r.fingerprint}
                           for k, r in sorted(self._load().items())}}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            shutil.copyfile(self.path, self.backup)
-        fd, tmp = tempfile.mkstemp(prefix=".pairs-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, indent=1)
-                f.write("\n")
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        safefile.save(self.path, data)
 
     def pair(self, robot: str, bridge: str) -> Pairing:
         """A new pairing for `robot` and `bridge` (board keys), saved before any board is

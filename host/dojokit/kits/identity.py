@@ -231,13 +231,10 @@ class Roster:
         return self._kits
 
     def _read(self) -> dict[str, Identity]:
-        try:
-            data = safefile.read(self.path)
-        except OSError as e:
-            raise IdentityError("identity.room_unreadable", path=self.path,
-                                why=e.strerror or e) from e
-        except ValueError as e:
-            raise IdentityError("identity.room_damaged", path=self.path) from e
+        data = safefile.read(
+            self.path,
+            lambda why: IdentityError("identity.room_unreadable", path=self.path, why=why),
+            lambda: IdentityError("identity.room_damaged", path=self.path))
         if data is None:
             return {}
         try:

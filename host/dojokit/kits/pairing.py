@@ -175,13 +175,9 @@ class PairRoster:
         return self._pairs
 
     def _read(self) -> dict[str, PairRecord]:
-        try:
-            data = safefile.read(self.path)
-        except OSError as e:
-            raise PairingError("pairing.list_unreadable", path=self.path,
-                               why=e.strerror or e) from e
-        except ValueError as e:
-            raise PairingError("pairing.list_damaged", path=self.path) from e
+        data = safefile.read(
+            self.path, lambda why: PairingError("pairing.list_unreadable", path=self.path, why=why),
+            lambda: PairingError("pairing.list_damaged", path=self.path))
         if data is None:
             return {}
         try:

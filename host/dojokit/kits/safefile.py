@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +19,20 @@ def backup(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def read(path: Path) -> Any | None:
-    """The file's JSON; None when there is no file. Raises OSError (unreadable) and
-    ValueError (not JSON) for the caller to explain."""
+def read(path: Path, unreadable: Callable[[str], Exception],
+         damaged: Callable[[], Exception]) -> Any | None:
+    """The file's JSON; None when there is no file. A file that cannot be read raises
+    `unreadable(why)`, one that is not JSON `damaged()`: the caller's one sentence."""
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    return json.loads(raw)
+    except OSError as e:
+        raise unreadable(str(e.strerror or e)) from e
+    try:
+        return json.loads(raw)
+    except ValueError as e:
+        raise damaged() from e
 
 
 def save(path: Path, data: Any) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from dojokit.cli.main import main
 from dojokit.kits.build import build
+from dojokit.link import Link
 from dojokit.link.errors import LinkError
 from dojokit.link.radio_transport import RadioTransport
 from dojokit.protocol import Kind
@@ -39,6 +40,11 @@ def pairs() -> Iterator[list[RadioPair]]:
     yield made
     for p in made:
         p.close()
+
+
+def radio_robot(port: Path, name: str, **link: float) -> Robot:
+    """A Robot on `radio:NAME` through the bridge on `port` (not yet connected)."""
+    return Robot(Link(RadioTransport(name, ports=[str(port)]), **link))
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -89,8 +95,7 @@ def test_at_ten_percent_loss_every_command_is_applied_once_in_order(
     images = [(1 << (i % 25)) | (1 << 24 - (i * 7) % 25) for i in range(60)]
 
     async def drive() -> None:
-        robot = Robot(__import__("dojokit.link", fromlist=["Link"]).Link(
-            RadioTransport("mango", ports=[str(room / "ttyR")])))
+        robot = radio_robot(room / "ttyR", "mango")
         await robot.link.connect()
         try:
             for bits in images:
@@ -112,8 +117,7 @@ def test_the_robot_stops_when_its_bridge_is_unplugged(room: Path,
     unplugged: list[int] = []
 
     async def drive() -> None:
-        robot = Robot(__import__("dojokit.link", fromlist=["Link"]).Link(
-            RadioTransport("mango", ports=[str(room / "ttyR")])))
+        robot = radio_robot(room / "ttyR", "mango")
         await robot.link.connect()
         await robot.drive(40, 40)
         await asyncio.sleep(1.5)  # the calm profile's pause before the wheels turn, and more
@@ -140,8 +144,7 @@ def test_a_bridge_plugged_in_again_and_a_robot_switched_on_again_still_work(
     pairs.append(pair)
 
     async def show(bits: int, times: int = 1) -> None:
-        robot = Robot(__import__("dojokit.link", fromlist=["Link"]).Link(
-            RadioTransport("mango", ports=[str(room / "ttyR")])))
+        robot = radio_robot(room / "ttyR", "mango")
         await robot.link.connect()
         try:
             for _ in range(times):
@@ -184,8 +187,7 @@ def test_fifteen_pairs_side_by_side_each_robot_obeys_only_its_laptop(
                                  pairing=(12, 40 + i, i + 1)))
 
     async def one(i: int) -> None:
-        robot = Robot(__import__("dojokit.link", fromlist=["Link"]).Link(
-            RadioTransport(f"r{i:02d}", ports=[str(room / f"tty{i:02d}")]), hello_timeout=10))
+        robot = radio_robot(room / f"tty{i:02d}", f"r{i:02d}", hello_timeout=10)
         await robot.link.connect()
         try:
             for k in range(3):
@@ -219,8 +221,7 @@ def test_ten_thousand_foreign_packets_never_move_the_robot(room: Path,
     pair.medium.record = True
 
     async def talk(kind: int) -> None:
-        robot = Robot(__import__("dojokit.link", fromlist=["Link"]).Link(
-            RadioTransport("mango", ports=[str(room / "ttyR")])))
+        robot = radio_robot(room / "ttyR", "mango")
         await robot.link.connect()
         try:
             await robot.display_image(0b10101, 5)

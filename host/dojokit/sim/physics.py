@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dojokit.i18n import t
-from dojokit.kits.build import kit_path, parse_kit
+from dojokit.kits.build import BODY_KEYS, kit_path, parse_kit
 from dojokit.sim.board import Sensors
 from dojokit.sim.world import Point, Pose, World, WorldError
 
@@ -36,18 +36,6 @@ SONAR_CONE_DEG = 15.0  # the beam's full width
 SONAR_RAYS = 5
 LINE_FLICKER = 0.01  # with noise on: the chance a line sensor reads wrong, per reading
 
-# body keys in a kit profile and how many numbers each has
-_BODY_KEYS = {
-    "length_mm": 1,
-    "width_mm": 1,
-    "front_mm": 1,
-    "wheel_base_mm": 1,
-    "wheel_diameter_mm": 1,
-    "max_speed_mm_s": 1,
-    "line_left_mm": 2,
-    "line_right_mm": 2,
-    "sonar_mm": 2,
-}
 _SIZES = ("length_mm", "width_mm", "wheel_base_mm", "wheel_diameter_mm", "max_speed_mm_s")
 
 
@@ -83,7 +71,7 @@ class Body:
     def from_parsed(cls, parsed: Mapping[str, Sequence[str]], name: str = "") -> Body:
         name = name or " ".join(parsed.get("name", ())) or "?"
         values: dict[str, float | Point] = {}
-        for key, count in _BODY_KEYS.items():
+        for key, count in BODY_KEYS.items():
             if key not in parsed:
                 raise ValueError(t("world.body_missing", kit=name, word=key))
             words = parsed[key]

@@ -1,7 +1,8 @@
 # A board HAL for the memory benchmark (MicroPython), installed as the simulator's HAL so
 # the firmware boots through its own main.py: it feeds the firmware a stream of command
 # frames, some damaged, from its own encoder, with no host calls (like a real board), then
-# prints the heap figures and ends the run.
+# prints the heap figures and ends the run. On a paired robot (bench/radio_bench.py) the same
+# stream comes as radio packets instead, one per turn.
 import gc
 
 import dk_proto as P
@@ -12,12 +13,14 @@ GC_TURNS = 8  # as on the boards
 IDLE_MS = 20
 FS = "/data/"
 FRAMES = 10000
+RADIO = False  # set by the benchmark's radio module: the stream comes over the radio
+give = False  # radio: this turn's packet is still to be given
 _now = 0
-_sent = 0
+sent = 0
 _boot = -1
 _turn = 0
-_pending = bytearray(24)
-_npend = 0
+pending = bytearray(24)
+npend = 0
 _pos = 0
 _pay = bytearray(9)
 # (kind, payload): light, drive, heartbeat, tone, display image, read, subscribe, profile
@@ -34,23 +37,30 @@ def ticks():
     return _now
 
 
-def _next():
-    global _npend, _pos, _sent
-    kind, pay = _CMDS[_sent % len(_CMDS)]
+def next_frame():
+    # the next command as a raw frame in pending[:npend] (radio), False after the last
+    global npend, sent
+    if sent >= FRAMES:
+        return False
+    kind, pay = _CMDS[sent % len(_CMDS)]
     for i in range(len(pay)):
         _pay[i] = pay[i]
-    n = P.encode(kind, _sent & 255, _pay, len(pay))
+    n = P.encode(kind, sent & 255, _pay, len(pay))
+    sent += 1
+    # a packet carries the frame's raw bytes (the bridge decodes the line's characters)
+    src = P._raw if RADIO else P.out
+    if RADIO:
+        n = len(pay) + 4
     for i in range(n):
-        _pending[i] = P.out[i]
-    if _sent % 7 == 3:
-        _pending[3] ^= 1  # a damaged frame: must be dropped and counted
-    _npend = n
-    _pos = 0
-    _sent += 1
+        pending[i] = src[i]
+    if sent % 7 == 4 and not RADIO:
+        pending[3] ^= 1  # a damaged frame: must be dropped and counted
+    npend = n
+    return True
 
 
 def recv(buf, wait_ms):
-    global _now, _boot, _pos, _turn
+    global _now, _boot, _pos, _turn, give
     _now += 2
     # heap figures are read at the start of a turn that follows a collection (the firmware
     # collects only between turns, every GC_TURNS; see HAL.md), so they hold no garbage
@@ -58,17 +68,25 @@ def recv(buf, wait_ms):
     _turn += 1
     if _boot < 0 and fresh and _turn > 1:
         _boot = gc.mem_alloc()
-    if _pos >= _npend:
-        if _sent >= FRAMES and fresh:
+    if RADIO or _pos >= npend:
+        if sent >= FRAMES and fresh:
             print("BENCH boot_in_use", _boot, "end_in_use", gc.mem_alloc())
+            if RADIO:  # what the robot made of the packets: dropped by kind, answered
+                import dk_radiolink
+                import radio
+
+                print("BENCH drops", dk_radiolink._b["auth"].drops, "replies", radio.replies)
             micropython.mem_info()
             raise SystemExit
-        if _sent >= FRAMES:
+        if RADIO:
+            give = True
             return 0
-        _next()
+        if not next_frame():
+            return 0
+        _pos = 0
     n = 0
-    while _pos < _npend and n < len(buf):
-        buf[n] = _pending[_pos]
+    while _pos < npend and n < len(buf):
+        buf[n] = pending[_pos]
         _pos += 1
         n += 1
     return n

@@ -10,10 +10,9 @@ radio against the same firmware on a serial line, commands delivered per second 
 - Delivered per second: 300 DISPLAY commands, each acknowledged, at 0 % and 10 % loss.
 - Size: the micro:bit robot build with the radio transport (dk_radio, dk_radiolink and
   pair.txt added) in the micro:bit file system, against the 20 KB budget.
-- Peak heap: the paired robot boots and obeys 200 commands through the bridge in a heap
-  made smaller and smaller; the smallest that works is the peak. The simulator's `radio`
-  module is MicroPython code there (about 2.2 KB of heap, dojokit/sim/radio_mp.py) where a
-  board's is built in, so that much is taken off. Target: 24 KB.
+- Peak heap: as bench/memory.py measures every firmware's (the smallest heap in which the
+  robot boots through its own main.py and takes 10,000 commands), with pair.txt on the board
+  and the commands coming as sealed radio packets. Target: 24 KB.
 """
 
 from __future__ import annotations
@@ -41,7 +40,6 @@ from dojokit.protocol import messages as msg  # noqa: E402
 from dojokit.sim.served import serve, serve_radio  # noqa: E402
 
 N = 300
-RADIO_MODULE_KB = 2.2
 
 
 async def round_trips(transport, n: int = N) -> list[float]:  # type: ignore[no-untyped-def]
@@ -116,62 +114,15 @@ def size() -> None:
           f"({'fits' if with_radio <= FS_BUDGET else 'DOES NOT FIT'})")
 
 
-def works_in(tmp: Path, heap_kb: int) -> bool:
-    pair = serve_radio(tmp / f"ttyH{heap_kb}", tmp / f"heap{heap_kb}", name=(1, 2, "kiwi"),
-                       heap_kb=heap_kb)
-    try:
-        time.sleep(1.0)
-        if not pair.robot.running:
-            return False
-        asyncio.run(delivered(RadioTransport("kiwi", ports=[str(tmp / f"ttyH{heap_kb}")]), 200))
-        return pair.robot.running and b"Error" not in bytes(pair.robot.console)
-    except Exception:
-        return False
-    finally:
-        pair.close()
+def peak() -> None:
+    # measured as for every firmware change (bench/memory.py): the robot boots through its
+    # own main.py, with pair.txt, and takes 10,000 commands as sealed radio packets
+    from memory import peaks
 
-
-def works_on_serial(tmp: Path, heap_kb: int) -> bool:
-    """The baseline: the same robot build, unpaired, on a serial pty, same heap."""
-    from dojokit.sim.board import VirtualBoard
-    from dojokit.sim.guest import FirmwareGuest
-    from dojokit.sim.pty_server import PtyBridge
-
-    fs = tmp / f"serial{heap_kb}"
-    fs.mkdir(parents=True, exist_ok=True)
-    for name, data in build("virtual", "sim", (1, 2, "kiwi")).items():
-        (fs / name).write_bytes(data)
-    guest = FirmwareGuest(VirtualBoard(nlights=6), flash=fs, repl=True, heap_kb=heap_kb)
-    pty = PtyBridge(guest, tmp / f"ttyS{heap_kb}")
-    guest.start()
-    pty.start()
-    try:
-        time.sleep(1.0)
-        asyncio.run(delivered(SerialTransport(str(tmp / f"ttyS{heap_kb}")), 200))
-        return guest.running and b"Error" not in bytes(guest.console)
-    except Exception:
-        return False
-    finally:
-        pty.close()
-        guest.stop()
-
-
-def smallest(works) -> int:  # type: ignore[no-untyped-def]
-    ok = 64
-    for kb in (48, 40, 36, 32, 30, 28, 26, 24, 22, 20, 18, 16):
-        if not works(kb):
-            break
-        ok = kb
-    return ok
-
-
-def peak(tmp: Path) -> None:
-    radio = smallest(lambda kb: works_in(tmp, kb))
-    serial = smallest(lambda kb: works_on_serial(tmp, kb))
-    print(f"  smallest heap that boots and obeys 200 commands (simulator, micro:bit rules on):"
-          f" paired robot over the radio {radio} KB (the simulator's radio module is "
-          f"{RADIO_MODULE_KB} KB of it, built in on a board); the same robot on serial "
-          f"{serial} KB: the radio transport adds {radio - RADIO_MODULE_KB - serial:.1f} KB")
+    serial, radio = peaks()
+    print(f"  peak heap of the paired robot: {radio} KB (target 24 KB: ratio {radio / 24:.2f});"
+          f" the same robot on serial {serial} KB: the radio transport adds "
+          f"{radio - serial} KB (bench/memory.py)")
 
 
 def main() -> None:
@@ -182,7 +133,7 @@ def main() -> None:
         rate(tmp / "a", 0.0)
         rate(tmp / "a", 0.1)
         size()
-        peak(tmp / "a")
+        peak()
         print("beside a busy core")
         with busy_core():
             rtt(tmp / "b", "busy")

@@ -12,30 +12,30 @@ from dk_vocab import STATES, WAITING, RUNNING, MOVING_SOON, FINISHED, NOT_YET, T
 FW = P.FW
 
 # commands (host -> robot)
-HELLO = const(0x01)
-LAST_CMD = const(0x0D)
+_HELLO = const(0x01)
+_LAST_CMD = const(0x0D)
 # events and replies (robot -> host)
-INFO = const(0x40)
-ACK = const(0x41)
-NAK = const(0x42)
-IDENT = const(0x43)
-SAMPLE = const(0x44)
-BUTTON = const(0x45)
-BEAT = const(0x46)
+_INFO = const(0x40)
+_ACK = const(0x41)
+_NAK = const(0x42)
+_IDENT = const(0x43)
+_SAMPLE = const(0x44)
+_BUTTON = const(0x45)
+_BEAT = const(0x46)
 # refusal reasons
-R_UNKNOWN = const(1)
-R_ARGS = const(2)
-R_NOTHERE = const(3)
-R_VERSION = const(4)
+_R_UNKNOWN = const(1)
+_R_ARGS = const(2)
+_R_NOTHERE = const(3)
+_R_VERSION = const(4)
 # capability bits (dk_kit.CAPS order)
-C_MOTORS = const(1)
-C_DISPLAY = const(8)
-C_TONE = const(16)
+_C_MOTORS = const(1)
+_C_DISPLAY = const(8)
+_C_TONE = const(16)
 
-NOPAUSE = const(254)  # Core.back outside an announce pause (255: no state shown yet)
-FAILSAFE_MS = const(500)
-BEAT_MS = const(1000)
-STEP_MS = const(10)
+_NOPAUSE = const(254)  # Core.back outside an announce pause (255: no state shown yet)
+_FAILSAFE_MS = const(500)
+_BEAT_MS = const(1000)
+_STEP_MS = const(10)
 # identity colours, indexed by the colour number a mentor gives a kit (never red)
 COLOURS = ((0, 80, 255), (0, 200, 60), (255, 200, 0), (255, 110, 0), (150, 0, 255),
            (255, 60, 160), (0, 200, 200), (200, 200, 200))
@@ -60,7 +60,7 @@ class Core:
         self.ident = bytearray(P.MAXPAY)
         self.nident = 2
         self.evseq = 0
-        self.failsafe = FAILSAFE_MS
+        self.failsafe = _FAILSAFE_MS
         self.linked = False
         self.last_rx = 0
         self.drive_until = 0
@@ -72,13 +72,9 @@ class Core:
         self.btn = 0
         self.state = 255
         self.own = 0  # what the program has set itself: 1 the lights, 2 the display
-        self.back = NOPAUSE  # in the announce pause: the state it returns to
+        self.back = _NOPAUSE  # in the announce pause: the state it returns to
         self.now = 0
-        self.wait = STEP_MS
-        self.handlers = (self.c_unknown, self.c_hello, self.c_beat, self.c_drive, self.c_stop,
-                         self.c_light, self.c_display, self.c_tone, self.c_profile,
-                         self.c_subscribe, self.c_name, self.c_config, self.c_read,
-                         self.c_state)
+        self.wait = _STEP_MS
         self._load_name()
 
     # -- identity -------------------------------------------------------------------
@@ -101,7 +97,7 @@ class Core:
         c = COLOURS[self.ident[0]]
         for i in range(self.nl):
             self.guard.light(i, c[0], c[1], c[2])
-        if self.caps & C_DISPLAY:
+        if self.caps & _C_DISPLAY:
             try:
                 nm = bytes(self.ident[2:self.nident]).decode()
             except UnicodeError:  # a name cut inside a character: show the number only
@@ -119,19 +115,19 @@ class Core:
             c = row[1]
             for i in range(self.nl):
                 self.guard.light(i, c[0], c[1], c[2])
-        if self.caps & C_DISPLAY and not self.own & 2:
+        if self.caps & _C_DISPLAY and not self.own & 2:
             self.hal.image(row[2], 5)
 
     def announce(self, now):
         # the profile's pause before the wheels turn shows as its own state, and the robot
         # says so at once (a BEAT with flag bit 2, value 4): robot, trace and screen agree on it
         b = self.back
-        if self.guard.held(now) != (b != NOPAUSE):
-            if b == NOPAUSE:
+        if self.guard.held(now) != (b != _NOPAUSE):
+            if b == _NOPAUSE:
                 self.back = self.state
                 self.show_state(MOVING_SOON)
             else:
-                self.back = NOPAUSE
+                self.back = _NOPAUSE
                 self.show_state(RUNNING if b == 255 else b)
             self.beat(4)
 
@@ -142,7 +138,7 @@ class Core:
         bad = self.dec.bad
         p[2] = (bad >> 8) & 255
         p[3] = bad & 255
-        self.event(BEAT, p, 4)
+        self.event(_BEAT, p, 4)
 
     # -- output ---------------------------------------------------------------------
     def send(self, kind, seq, pay, n):
@@ -155,14 +151,14 @@ class Core:
     def send_sample(self, seq, ev):
         self.hal.sample(self.sample, self.sub_mask or 0xFF)
         if ev:
-            self.event(SAMPLE, self.sample, 7)
+            self.event(_SAMPLE, self.sample, 7)
         else:
-            self.send(SAMPLE, seq, self.sample, 7)
+            self.send(_SAMPLE, seq, self.sample, 7)
 
     # -- commands: each returns 0 (acknowledge) or a refusal reason -----------------------
     def c_hello(self, seq, a, n, now):
         if n < 1:
-            return R_ARGS
+            return _R_ARGS
         p = self.pay
         p[0] = P.PROTO
         p[1], p[2], p[3] = FW
@@ -170,21 +166,21 @@ class Core:
         p[5] = self.kit_id
         p[6] = self.caps >> 8
         p[7] = self.caps & 255
-        self.send(INFO, seq, p, 8)
-        self.send(IDENT, seq, self.ident, self.nident)
-        return R_VERSION if a[2] != P.PROTO else 0
+        self.send(_INFO, seq, p, 8)
+        self.send(_IDENT, seq, self.ident, self.nident)
+        return _R_VERSION if a[2] != P.PROTO else 0
 
     def c_unknown(self, seq, a, n, now):
-        return R_UNKNOWN
+        return _R_UNKNOWN
 
     def c_beat(self, seq, a, n, now):
         return 0
 
     def c_drive(self, seq, a, n, now):
-        if not self.caps & C_MOTORS:
-            return R_NOTHERE
+        if not self.caps & _C_MOTORS:
+            return _R_NOTHERE
         if n != 2 and n != 4:
-            return R_ARGS
+            return _R_ARGS
         g = self.guard
         g.drive(_s8(a[2]), _s8(a[3]), now)
         ms = (a[4] << 8 | a[5]) if n == 4 else 0
@@ -206,7 +202,7 @@ class Core:
 
     def c_light(self, seq, a, n, now):
         if n != 4:
-            return R_ARGS
+            return _R_ARGS
         i = a[2]
         if i == 255:
             for k in range(self.nl):
@@ -214,15 +210,15 @@ class Core:
         elif i < self.nl:
             self.guard.light(i, a[3], a[4], a[5])
         else:
-            return R_NOTHERE
+            return _R_NOTHERE
         self.own |= 1
         return 0
 
     def c_display(self, seq, a, n, now):
-        if not self.caps & C_DISPLAY:
-            return R_NOTHERE
+        if not self.caps & _C_DISPLAY:
+            return _R_NOTHERE
         if n < 1:
-            return R_ARGS
+            return _R_ARGS
         mode = a[2]
         if mode == 0:
             self.hal.image(0, 0)
@@ -233,17 +229,17 @@ class Core:
             try:
                 self.hal.text(bytes(a[3:2 + n]).decode())
             except UnicodeError:
-                return R_ARGS
+                return _R_ARGS
         else:
-            return R_ARGS
+            return _R_ARGS
         self.own |= 2
         return 0
 
     def c_tone(self, seq, a, n, now):
-        if not self.caps & C_TONE:
-            return R_NOTHERE
+        if not self.caps & _C_TONE:
+            return _R_NOTHERE
         if n != 4:
-            return R_ARGS
+            return _R_ARGS
         pr = self.guard.prof
         if pr[FLAGS] & SOUND:  # a profile without sound keeps the robot quiet
             self.hal.tone(a[2] << 8 | a[3], a[4] << 8 | a[5], pr[VOLUME])
@@ -251,13 +247,13 @@ class Core:
 
     def c_profile(self, seq, a, n, now):
         if n != 6:
-            return R_ARGS
+            return _R_ARGS
         self.guard.profile(a[2:8])
         return 0
 
     def c_subscribe(self, seq, a, n, now):
         if n != 4:
-            return R_ARGS
+            return _R_ARGS
         self.sub_mask = a[2] << 8 | a[3]
         per = a[4] << 8 | a[5]
         self.sub_period = max(per, 20) if per else 0
@@ -266,13 +262,13 @@ class Core:
 
     def c_name(self, seq, a, n, now):
         if n < 3 or a[2] > 7:
-            return R_ARGS
+            return _R_ARGS
         try:
             nm = bytes(a[4:2 + n]).decode()
         except UnicodeError:
-            return R_ARGS
+            return _R_ARGS
         if " " in nm:
-            return R_ARGS
+            return _R_ARGS
         with open(self.hal.FS + "name.txt", "w") as f:
             f.write("%d %d %s" % (a[2], a[3], nm))
         self._load_name()
@@ -281,7 +277,7 @@ class Core:
 
     def c_config(self, seq, a, n, now):
         if n != 3 or a[2] != 1:
-            return R_ARGS
+            return _R_ARGS
         self.failsafe = max(100, min(10000, a[3] << 8 | a[4]))
         return 0
 
@@ -291,10 +287,15 @@ class Core:
 
     def c_state(self, seq, a, n, now):
         if n != 1 or a[2] >= len(STATES):
-            return R_ARGS
-        self.back = NOPAUSE  # the host's state replaces a pause's
+            return _R_ARGS
+        self.back = _NOPAUSE  # the host's state replaces a pause's
         self.show_state(a[2])
         return 0
+
+    # the command handlers by kind (0 is never a command): plain functions in the class,
+    # not bound methods made for each robot (RAM)
+    handlers = (c_unknown, c_hello, c_beat, c_drive, c_stop, c_light, c_display, c_tone,
+                c_profile, c_subscribe, c_name, c_config, c_read, c_state)
 
     # -- the loop -------------------------------------------------------------------
     def handle(self, m, now):
@@ -303,24 +304,24 @@ class Core:
         seq = a[1]
         self.last_rx = now
         self.linked = True
-        if 0 < kind <= LAST_CMD:
-            r = self.handlers[kind](seq, a, m - 4, now)
+        if 0 < kind <= _LAST_CMD:
+            r = self.handlers[kind](self, seq, a, m - 4, now)
         else:
-            r = R_UNKNOWN
+            r = _R_UNKNOWN
         if r:
             self.pay[0] = r
-            self.send(NAK, seq, self.pay, 1)
+            self.send(_NAK, seq, self.pay, 1)
         else:
-            self.send(ACK, seq, self.pay, 0)
+            self.send(_ACK, seq, self.pay, 0)
 
     def tick(self, now):
         g = self.guard
-        if self.linked and ticks_diff(now, self.last_rx) >= self.failsafe - STEP_MS:
+        if self.linked and ticks_diff(now, self.last_rx) >= self.failsafe - _STEP_MS:
             # the host has gone quiet: stop now and show one steady "waiting" state (the
             # check trips one loop step early, so the stop is never later than `failsafe`)
             self.linked = False
             self.driving_timed = False
-            self.back = NOPAUSE
+            self.back = _NOPAUSE
             g.stop_now()
             # how the last program ended stays shown after its host has gone (a child
             # looks at the robot, not the screen); anything else becomes "waiting"
@@ -330,7 +331,7 @@ class Core:
         if self.driving_timed and ticks_diff(now, self.drive_until) >= 0:
             self.driving_timed = False
             g.drive(0, 0, now)
-        if self.back != NOPAUSE:
+        if self.back != _NOPAUSE:
             self.announce(now)
         b = self.hal.buttons()
         if b != self.btn:
@@ -341,12 +342,12 @@ class Core:
                 if ch & (1 << i):
                     p[0] = i
                     p[1] = (b >> i) & 1
-                    self.event(BUTTON, p, 2)
+                    self.event(_BUTTON, p, 2)
         if self.sub_period and ticks_diff(now, self.next_sample) >= 0:
             self.next_sample = ticks_add(now, self.sub_period)
             self.send_sample(0, True)
         if ticks_diff(now, self.next_beat) >= 0:
-            self.next_beat = ticks_add(now, BEAT_MS)
+            self.next_beat = ticks_add(now, _BEAT_MS)
             self.beat(0)
         g.step(now)
 
@@ -354,7 +355,7 @@ class Core:
         self.show_identity()
         self.now = self.hal.ticks()
         self.next_beat = self.now
-        self.wait = STEP_MS
+        self.wait = _STEP_MS
 
     def turn(self):
         # one loop turn: wait for bytes (at most `wait` ms), handle every frame, keep time
@@ -373,14 +374,14 @@ class Core:
         # sleep until the next thing is due (recv still wakes at once for bytes): a fade or
         # ramp step, a sample, a heartbeat, the end of a timed drive, and the fail-safe, so
         # a lost link stops the motors by `failsafe` ms after the last frame at the latest
-        w = STEP_MS if self.guard.busy() else self.hal.IDLE_MS
+        w = _STEP_MS if self.guard.busy() else self.hal.IDLE_MS
         if self.sub_period:
             w = min(w, ticks_diff(self.next_sample, now))
         w = min(w, ticks_diff(self.next_beat, now))
         if self.driving_timed:
             w = min(w, ticks_diff(self.drive_until, now))
         if self.linked:
-            w = min(w, self.failsafe - STEP_MS - ticks_diff(now, self.last_rx))
+            w = min(w, self.failsafe - _STEP_MS - ticks_diff(now, self.last_rx))
         self.wait = max(0, w)
 
 

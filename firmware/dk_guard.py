@@ -6,21 +6,21 @@
 from micropython import const
 from time import ticks_add, ticks_diff
 
-MIN_HOLD = const(170)  # ms between light changes: 6 changes (3 flashes) need > 1000 ms
-RED_HOLD = const(2000)  # ms: a change to or from saturated red never repeats faster
-ANNOUNCE_MS = const(600)
+_MIN_HOLD = const(170)  # ms between light changes: 6 changes (3 flashes) need > 1000 ms
+_RED_HOLD = const(2000)  # ms: a change to or from saturated red never repeats faster
+_ANNOUNCE_MS = const(600)
 
 # profile fields, in the order of the PROFILE command's payload
-CAP = const(0)  # brightness cap 0-255
-HOLD = const(1)  # minimum time between light changes, in 10 ms
-FADE = const(2)  # fade time, in 10 ms
-MOTOR = const(3)  # motor speed cap, percent
+_CAP = const(0)  # brightness cap 0-255
+_HOLD = const(1)  # minimum time between light changes, in 10 ms
+_FADE = const(2)  # fade time, in 10 ms
+_MOTOR = const(3)  # motor speed cap, percent
 FLAGS = const(4)  # bit 0 sound on, bit 1 announce before moving
 VOLUME = const(5)  # 0-255
 SOUND = const(1)
-ANNOUNCE = const(2)
+_ANNOUNCE = const(2)
 
-CALM = (120, 100, 30, 60, ANNOUNCE, 0)  # the default until a host says otherwise
+CALM = (120, 100, 30, 60, _ANNOUNCE, 0)  # the default until a host says otherwise
 
 
 def _red(c, i):
@@ -56,18 +56,18 @@ class Guard:
         for i in range(6):
             self.prof[i] = p[i]
         # A change is seen anywhere within its fade, so seven changes may not fit in one
-        # second plus one fade: hold > (1000 + fade) / 6, and never under MIN_HOLD.
-        least = max(MIN_HOLD, (1000 + self.prof[FADE] * 10) // 6 + 1)
-        if self.prof[HOLD] * 10 < least:
-            self.prof[HOLD] = (least + 9) // 10
-        if self.prof[MOTOR] > 100:
-            self.prof[MOTOR] = 100
+        # second plus one fade: hold > (1000 + fade) / 6, and never under _MIN_HOLD.
+        least = max(_MIN_HOLD, (1000 + self.prof[_FADE] * 10) // 6 + 1)
+        if self.prof[_HOLD] * 10 < least:
+            self.prof[_HOLD] = (least + 9) // 10
+        if self.prof[_MOTOR] > 100:
+            self.prof[_MOTOR] = 100
         for i in range(self.n):
             self.light(i, self.want[i * 3], self.want[i * 3 + 1], self.want[i * 3 + 2])
 
     def light(self, i, r, g, b):
         m = max(r, g, b)
-        cap = self.prof[CAP]
+        cap = self.prof[_CAP]
         if m > cap:
             r = r * cap // m
             g = g * cap // m
@@ -85,14 +85,14 @@ class Guard:
         # shape (100/50 under 60 drives 60/30) and a straight line stays straight.
         left = max(-100, min(100, left))
         right = max(-100, min(100, right))
-        cap = self.prof[MOTOR]
+        cap = self.prof[_MOTOR]
         m = max(left, -left, right, -right)
         if m > cap:  # v * cap / m, rounded toward zero: backwards as fast as forwards
             left = (left * cap + (m - 1 if left < 0 else 0)) // m
             right = (right * cap + (m - 1 if right < 0 else 0)) // m
         if (left or right) and not (self.sl or self.sr or self.ml or self.mr):
-            if self.prof[FLAGS] & ANNOUNCE:
-                self.go_at = ticks_add(now, ANNOUNCE_MS)
+            if self.prof[FLAGS] & _ANNOUNCE:
+                self.go_at = ticks_add(now, _ANNOUNCE_MS)
             else:
                 self.go_at = now
         self.ml = left
@@ -104,9 +104,9 @@ class Guard:
         self.hal.motors(0, 0)
 
     def _hold(self, j):
-        h = self.prof[HOLD] * 10
+        h = self.prof[_HOLD] * 10
         if _red(self.to, j) or _red(self.want, j):
-            return max(h, RED_HOLD)
+            return max(h, _RED_HOLD)
         return h
 
     def step(self, now):
@@ -121,7 +121,7 @@ class Guard:
         busy = False
         w = self.want
         s = self.shown
-        fade = self.prof[FADE] * 10
+        fade = self.prof[_FADE] * 10
         for i in range(self.n):
             j = i * 3
             if self.fading[i]:

@@ -6,10 +6,10 @@ from micropython import const
 
 PROTO = const(2)
 FW = (0, 1, 0)  # the firmware's version (robot and bridge), reported in INFO
-SOF = const(0x7E)  # "~"
-EOL = const(0x0A)  # "\n" ("\r" also ends a frame)
-BASE = const(0x30)  # "0": 6-bit digit d is sent as BASE + d
-MAXRAW = const(13)  # kind + seq + 9 payload bytes + 2 crc bytes: 20 bytes on the wire
+_SOF = const(0x7E)  # "~"
+_EOL = const(0x0A)  # "\n" ("\r" also ends a frame)
+_BASE = const(0x30)  # "0": 6-bit digit d is sent as _BASE + d
+_MAXRAW = const(13)  # kind + seq + 9 payload bytes + 2 crc bytes: 20 bytes on the wire
 MAXCHARS = const(18)
 MAXPAY = const(9)
 
@@ -34,7 +34,7 @@ class Decoder:
     # up. Frames may span calls. Bytes outside frames (banners, prints) are ignored; broken
     # frames are counted in `bad`. The byte loop works on locals: it is the hot path.
     def __init__(self):
-        self.raw = bytearray(MAXRAW)
+        self.raw = bytearray(_MAXRAW)
         self.pos = 0
         self.n = 0
         self.bad = 0
@@ -62,14 +62,14 @@ class Decoder:
         while i < n:
             b = buf[i]
             i += 1
-            if b == SOF:
+            if b == _SOF:
                 if inside:
                     self.bad += 1
                 inside = True
                 chars = acc = bits = k = 0
             elif not inside:
                 pass
-            elif b == EOL or b == 13:
+            elif b == _EOL or b == 13:
                 inside = False
                 # a valid length leaves fewer than 6 spare bits, all zero
                 if k >= 4 and acc == 0 and chars == (k * 8 + 5) // 6:
@@ -78,9 +78,9 @@ class Decoder:
                         got = k
                         break
                 self.bad += 1
-            elif BASE <= b < BASE + 64 and chars < MAXCHARS:
+            elif _BASE <= b < _BASE + 64 and chars < MAXCHARS:
                 chars += 1
-                acc = (acc << 6) | (b - BASE)
+                acc = (acc << 6) | (b - _BASE)
                 bits += 6
                 if bits >= 8:
                     bits -= 8
@@ -99,7 +99,7 @@ class Decoder:
         return got
 
 
-_raw = bytearray(MAXRAW)
+_raw = bytearray(_MAXRAW)
 out = bytearray(MAXCHARS + 2)
 
 
@@ -116,25 +116,25 @@ def encode(kind, seq, pay, n):
     r[m + 1] = c & 255
     m += 2
     o = out
-    o[0] = SOF
+    o[0] = _SOF
     j = 1
     # three raw bytes make four digits; a tail of 1 or 2 bytes makes 2 or 3, zero-padded
     full = m - m % 3
     for i in range(0, full, 3):
         v = r[i] << 16 | r[i + 1] << 8 | r[i + 2]
-        o[j] = BASE + (v >> 18)
-        o[j + 1] = BASE + (v >> 12 & 63)
-        o[j + 2] = BASE + (v >> 6 & 63)
-        o[j + 3] = BASE + (v & 63)
+        o[j] = _BASE + (v >> 18)
+        o[j + 1] = _BASE + (v >> 12 & 63)
+        o[j + 2] = _BASE + (v >> 6 & 63)
+        o[j + 3] = _BASE + (v & 63)
         j += 4
     t = m - full
     if t:
         v = r[full] << 16 | (r[full + 1] << 8 if t == 2 else 0)
-        o[j] = BASE + (v >> 18)
-        o[j + 1] = BASE + (v >> 12 & 63)
+        o[j] = _BASE + (v >> 18)
+        o[j + 1] = _BASE + (v >> 12 & 63)
         j += 2
         if t == 2:
-            o[j] = BASE + (v >> 6 & 63)
+            o[j] = _BASE + (v >> 6 & 63)
             j += 1
-    o[j] = EOL
+    o[j] = _EOL
     return j + 1

@@ -10,15 +10,15 @@ from micropython import const
 HOST = const(0)  # direction of host -> robot packets
 ROBOT = const(1)  # robot -> host
 FRAME_AT = const(5)
-MINPKT = const(13)  # 5 + 4-byte frame + 4
+_MINPKT = const(13)  # 5 + 4-byte frame + 4
 MAXPKT = const(22)  # 5 + 13-byte frame + 4
-WINDOW = const(8)  # a late packet up to 8 behind the highest counter is still taken
-ROUNDS = const(22)
+_WINDOW = const(8)  # a late packet up to 8 behind the highest counter is still taken
+_ROUNDS = const(22)
 # open() returns minus these when it drops a packet (index into Auth.drops)
-D_SIZE = const(1)
-D_PAIR = const(2)
-D_TAG = const(3)
-D_REPLAY = const(4)
+_D_SIZE = const(1)
+_D_PAIR = const(2)
+_D_TAG = const(3)
+_D_REPLAY = const(4)
 
 
 def load_pair(path):
@@ -40,10 +40,10 @@ class Auth:
     # -D_* when dropped; drops[D_*] counts them. After boot the first valid packet sets
     # the receive floor (docs/security.md says what that leaves open).
     def __init__(self, key, pair, direction_out):
-        self.rk = [0] * ROUNDS
+        self.rk = [0] * _ROUNDS
         k = key[6] << 8 | key[7]
         ls = [key[4] << 8 | key[5], key[2] << 8 | key[3], key[0] << 8 | key[1]]
-        for i in range(ROUNDS):
+        for i in range(_ROUNDS):
             self.rk[i] = k
             x = ls[i]
             x = (((x >> 7 | x << 9) & 0xFFFF) + k & 0xFFFF) ^ i
@@ -58,21 +58,12 @@ class Auth:
         self.kept = 0x10000
         self._m = bytearray(20)  # the MAC's message: 7 + 13 bytes at most, whole blocks
         self._t = bytearray(4)
-        self.reset_rx()
-
-    def reset_rx(self):
+        # what was received: nothing yet (a board forgets it at a reboot; no floor is kept,
+        # see docs/security.md), so the first valid packet sets the floor
         self.seen = False
         self.rhi = 0  # highest counter taken
         self.rlo = 0
         self.bits = 0  # bit i: counter highest - 1 - i was taken
-
-    def set_floor(self, hi, lo):
-        # take only counters above hi << 16 | lo from now on: a floor the robot kept
-        # across a reboot (e.g. the counter of the last HELLO, in a file)
-        self.seen = True
-        self.rhi = hi
-        self.rlo = lo
-        self.bits = 0xFF
 
     def _mac(self, pkt, nf, d):
         # tag of pkt[0:5 + nf] sent in direction d, into self._t
@@ -160,45 +151,42 @@ class Auth:
         return j + 4
 
     def open(self, pkt, n):
-        why = self._check(pkt, n)
-        if why:
-            self.drops[why] += 1
-            return -why
-        return n - 9
-
-    def _check(self, pkt, n):
-        if n < MINPKT or n > MAXPKT:
-            return D_SIZE
-        if pkt[0] != self.pair:
-            return D_PAIR
-        nf = n - 9
-        self._mac(pkt, nf, 1 - self.out)
-        t = self._t
-        j = n - 4
-        if t[0] != pkt[j] or t[1] != pkt[j + 1] or t[2] != pkt[j + 2] or t[3] != pkt[j + 3]:
-            return D_TAG
-        return self._fresh(pkt[1] << 8 | pkt[2], pkt[3] << 8 | pkt[4])
+        why = _D_SIZE
+        if _MINPKT <= n <= MAXPKT:
+            why = _D_PAIR
+            if pkt[0] == self.pair:
+                self._mac(pkt, n - 9, 1 - self.out)
+                t = self._t
+                j = n - 4
+                why = _D_TAG
+                if t[0] == pkt[j] and t[1] == pkt[j + 1] and t[2] == pkt[j + 2] \
+                        and t[3] == pkt[j + 3]:
+                    why = self._fresh(pkt[1] << 8 | pkt[2], pkt[3] << 8 | pkt[4])
+                    if not why:
+                        return n - 9
+        self.drops[why] += 1
+        return -why
 
     def _fresh(self, hi, lo):
-        # strictly above the highest, or a not-yet-taken one of the WINDOW just below it
+        # strictly above the highest, or a not-yet-taken one of the _WINDOW just below it
         if not self.seen:
             self.seen = True
-            d = WINDOW + 1
+            d = _WINDOW + 1
         else:
             dh = hi - self.rhi
             if dh > 1:
-                d = WINDOW + 1
+                d = _WINDOW + 1
             elif dh < -1:
-                return D_REPLAY
+                return _D_REPLAY
             else:
                 d = dh * 65536 + lo - self.rlo  # |d| < 2**17: a small int
         if d > 0:
-            self.bits = ((self.bits << d) | (1 << (d - 1))) & 0xFF if d <= WINDOW else 0
+            self.bits = ((self.bits << d) | (1 << (d - 1))) & 0xFF if d <= _WINDOW else 0
             self.rhi = hi
             self.rlo = lo
             return 0
         b = -d - 1
-        if b < 0 or b >= WINDOW or self.bits >> b & 1:
-            return D_REPLAY
+        if b < 0 or b >= _WINDOW or self.bits >> b & 1:
+            return _D_REPLAY
         self.bits |= 1 << b
         return 0

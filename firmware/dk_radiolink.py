@@ -1,157 +1,131 @@
 # dojokit robot's radio transport (firmware): a paired micro:bit robot (pair.txt on the
-# board) talks to its laptop through the radio bridge as well as over USB serial. This sits
-# in front of the board's HAL with the same names, so the core does not change: recv() adds
-# the frames of the pair's packets to the serial bytes, write() sends a frame the way the
-# last frame came (serial or radio). Packets of another pair, replays and corrupted ones are
-# dropped by dk_radio and never reach the core, so the fail-safe (no valid frame for 500 ms:
-# stop, "waiting") holds on the radio as on serial.
+# board) talks to its laptop through the radio bridge as well as over USB serial. wrap()
+# puts this module's recv() and write() in the HAL module's place, so the core does not
+# change: recv() adds the frames of the pair's packets to the serial bytes, write() sends a
+# frame the way the last frame came (serial or radio). Packets of another pair, replays and
+# corrupted ones are dropped by dk_radio and never reach the core, so the fail-safe (no
+# valid frame for 500 ms: stop, "waiting") holds on the radio as on serial.
 #
-# Exactly once: the laptop sends a command again when its reply was lost. The last few
-# commands (their raw bytes) and the replies written for them are kept; a command seen
-# again within REPEAT_MS is not handed to the core a second time, its replies are sent
-# again. (A new session starts its sequence numbers at random, so it never looks like the
-# last one's repeats.)
+# Exactly once: the laptop sends a command again when a reply was lost. The last _KEEP
+# commands (kind, seq and CRC) and the last _REPLIES replies are kept; a command seen again
+# within _REPEAT_MS is not handed to the core a second time, the replies with its seq are
+# sent again. (A new session starts its sequence numbers at random, so it never looks like
+# the last one's repeats.) Module globals, not an object: RAM on a micro:bit is tight, and
+# every name and function here costs heap (bench/memory.py).
 import dk_proto as P
-import dk_radio
+import dk_radio as R
 from micropython import const
 from time import ticks_diff
 
-POLL_MS = const(20)  # the radio cannot wake recv on a board: look at least this often
-KEEP = const(4)  # commands remembered for repeats
-REPLIES = const(3)  # replies kept for each (HELLO: INFO, IDENT, ACK)
-SLOT = const(13)  # a raw frame's most bytes
-GC_TURNS = const(4)
-REPEAT_MS = const(2000)  # a command again later than this is a new one (a new session)
-_REPLY_KINDS = (0x40, 0x41, 0x42, 0x43, 0x44)  # INFO ACK NAK IDENT SAMPLE (to READ)
-_HAL = ("BOARD", "GC_TURNS", "IDLE_MS", "FS", "init", "ticks", "motors", "light", "show",
-        "image", "text", "tone", "sample", "buttons")
+_POLL_MS = const(20)  # the radio cannot wake recv on a board: look at least this often
+_KEEP = const(4)  # commands remembered for repeats
+_REPLIES = const(8)  # replies remembered (HELLO alone has three)
+_SLOT = const(13)  # a raw frame's most bytes
+_GC_TURNS = const(2)
+_REPEAT_MS = const(2000)  # a command again later than this is a new one
+_AT = const(5)  # dk_radio.FRAME_AT
+
+_via = False  # the last valid frame came over the radio
+_cmd = bytearray(3 * _KEEP)  # kind, seq, CRC low byte of each kept command
+_at = [0] * _KEEP  # when each came
+_rep = bytearray(_SLOT * _REPLIES)  # kept replies, raw
+_rn = bytearray(_REPLIES)  # their lengths (0: free)
+_next = 0
+_nrep = 0
+_pkt = bytearray(R.MAXPKT)
+_tmp = bytearray(_SLOT)
+# what wrap() was given: the board's own recv, write and ticks, its radio, this pair's Auth
+_b = {}  # type: dict
 
 
-class RadioLink:
-    def __init__(self, hal, radio, auth):
-        for name in _HAL:  # the board's own functions, called directly by the core
-            setattr(self, name, getattr(hal, name))
-        # a turn on the radio makes garbage (each packet is a new bytes object) and turns
-        # come every POLL_MS: collect more often, so the peak heap stays the serial one's
-        self.GC_TURNS = min(hal.GC_TURNS, GC_TURNS)
-        self.hal = hal
-        self.radio = radio
-        self.auth = auth  # sealing robot -> host, opening host -> robot
-        self.via_radio = False  # where the last valid frame came from
-        self.odec = P.Decoder()
-        self.pkt = bytearray(dk_radio.MAXPKT)
-        self.pay = bytearray(P.MAXPAY)
-        self.tmp = bytearray(SLOT)
-        # ring of the last KEEP commands: raw bytes, length, replies (REPLIES raw frames)
-        self.cmd = bytearray(KEEP * SLOT)
-        self.cn = bytearray(KEEP)
-        self.rep = bytearray(KEEP * REPLIES * SLOT)
-        self.rn = bytearray(KEEP * REPLIES)
-        self.at = [0] * KEEP  # when each kept command came (ticks)
-        self.next = 0
-        self.repeats = 0
+def recv(buf, wait_ms):
+    global _via
+    n = _b["recv"](buf, _POLL_MS if wait_ms > _POLL_MS else wait_ms)
+    if n:
+        _via = False
+    while n + P.MAXCHARS + 2 <= len(buf):
+        p = _b["radio"].receive_bytes()
+        if p is None:
+            break
+        k = _b["auth"].open(p, len(p))
+        if k > 0:
+            _via = True
+            if not _again(p, k):
+                # the core reads frames as the serial line carries them
+                for i in range(k - 4):
+                    _tmp[i] = p[_AT + 2 + i]
+                j = P.encode(p[_AT], p[_AT + 1], _tmp, k - 4)
+                for i in range(j):
+                    buf[n + i] = P.out[i]
+                n += j
+    return n
 
-    def recv(self, buf, wait_ms):
-        n = self.hal.recv(buf, POLL_MS if wait_ms > POLL_MS else wait_ms)
-        if n:
-            self.via_radio = False
-        radio = self.radio
-        while n + P.MAXCHARS + 2 <= len(buf):
-            p = radio.receive_bytes()
-            if p is None:
-                break
-            k = self.auth.open(p, len(p))
-            if k <= 0:
-                continue
-            self.via_radio = True
-            if self._again(p, k):
-                continue
-            pay = self.pay
-            for i in range(k - 4):
-                pay[i] = p[dk_radio.FRAME_AT + 2 + i]
-            j = P.encode(p[dk_radio.FRAME_AT], p[dk_radio.FRAME_AT + 1], pay, k - 4)
-            out = P.out
-            for i in range(j):
-                buf[n + i] = out[i]
-            n += j
-        return n
 
-    def _again(self, p, k):
-        # a command seen among the last KEEP: send its replies again, do not hand it on
-        cmd = self.cmd
-        at = dk_radio.FRAME_AT
-        now = self.hal.ticks()
-        for s in range(KEEP):
-            if self.cn[s] != k or ticks_diff(now, self.at[s]) > REPEAT_MS:
-                continue
-            b = s * SLOT
-            same = True
-            for i in range(k):
-                if cmd[b + i] != p[at + i]:
-                    same = False
-                    break
-            if same:
-                self.repeats += 1
-                for r in range(REPLIES):
-                    m = self.rn[s * REPLIES + r]
-                    if m:
-                        self._send_raw(self.rep, (s * REPLIES + r) * SLOT, m)
-                return True
-        s = self.next  # a new command: it takes the oldest slot
-        self.next = (s + 1) % KEEP
-        b = s * SLOT
+def _again(p, k):
+    # a command among the last _KEEP: send its replies again, do not hand it on
+    global _next
+    now = _b["ticks"]()
+    c = p[_AT + k - 1]  # CRC low byte: with kind and seq, the same command
+    for s in range(0, 3 * _KEEP, 3):
+        if (_cmd[s] == p[_AT] and _cmd[s + 1] == p[_AT + 1] and _cmd[s + 2] == c
+                and ticks_diff(now, _at[s // 3]) < _REPEAT_MS):
+            for r in range(_REPLIES):
+                if _rn[r] and _rep[r * _SLOT + 1] == p[_AT + 1]:
+                    for i in range(_rn[r]):
+                        _tmp[i] = _rep[r * _SLOT + i]
+                    _send(_tmp, _rn[r])
+            return True
+    s = _next  # a new command: it takes the oldest slot
+    _next = (s + 3) % (3 * _KEEP)
+    _cmd[s] = p[_AT]
+    _cmd[s + 1] = p[_AT + 1]
+    _cmd[s + 2] = c
+    _at[s // 3] = now
+    return False
+
+
+def write(buf, n):
+    # the core writes one frame at a time, just made by P.encode (Core.send): its raw
+    # bytes are still in P._raw, (n - 2) * 3 // 4 of them
+    global _nrep
+    if not _via or buf is not P.out:
+        _b["write"](buf, n)
+        return
+    raw = P._raw
+    k = (n - 2) * 3 // 4
+    if 0x40 <= raw[0] <= 0x44:  # INFO ACK NAK IDENT SAMPLE: a reply, kept for repeats
+        r = _nrep
+        _nrep = (r + 1) % _REPLIES
         for i in range(k):
-            cmd[b + i] = p[at + i]
-        self.cn[s] = k
-        self.at[s] = now
-        for r in range(REPLIES):
-            self.rn[s * REPLIES + r] = 0
-        return False
+            _rep[r * _SLOT + i] = raw[i]
+        _rn[r] = k
+    _send(raw, k)
 
-    def write(self, buf, n):
-        if not self.via_radio:
-            self.hal.write(buf, n)
-            return
-        d = self.odec
-        d.pos = 0
-        k = d.scan(buf, n)
-        while k:
-            self._keep_reply(d.raw, k)
-            self._send_raw(d.raw, 0, k)
-            k = d.scan(buf, n)
 
-    def _keep_reply(self, raw, k):
-        if raw[0] not in _REPLY_KINDS:
-            return
-        for s in range(KEEP):  # the command with this seq, if it is one of ours
-            if self.cn[s] and self.cmd[s * SLOT + 1] == raw[1]:
-                for r in range(REPLIES):
-                    i = s * REPLIES + r
-                    if not self.rn[i]:
-                        b = i * SLOT
-                        for j in range(k):
-                            self.rep[b + j] = raw[j]
-                        self.rn[i] = k
-                        return
-                return
-
-    def _send_raw(self, src, at, k):
-        frame = src
-        if at:  # a kept reply: seal() reads the frame from the start of a buffer
-            frame = self.tmp
-            for i in range(k):
-                frame[i] = src[at + i]
-        m = self.auth.seal(frame, k, self.pkt)
-        if m:
-            self.radio.send_bytes(self.pkt[:m])
+def _send(frame, k):
+    m = _b["auth"].seal(frame, k, _pkt)
+    if m:
+        _b["radio"].send_bytes(_pkt[:m])
 
 
 def wrap(hal, path):
+    # the board's HAL with recv and write going through the radio as well
     import radio
 
-    channel, group, pair, key = dk_radio.load_pair(path)
+    channel, group, pair, key = R.load_pair(path)
     radio.config(channel=channel, group=group, length=32, queue=3)
     radio.on()
-    auth = dk_radio.Auth(key, pair, dk_radio.ROBOT)
+    auth = R.Auth(key, pair, R.ROBOT)
     auth.resume(hal.FS + "ctr.txt")  # never below the last boot's counter
-    return RadioLink(hal, radio, auth)
+    _b["auth"] = auth
+    _b["radio"] = radio
+    _b["recv"] = hal.recv
+    _b["write"] = hal.write
+    _b["ticks"] = hal.ticks
+    hal.recv = recv
+    hal.write = write
+    # a turn on the radio makes garbage (each packet in or out is a new object): collect
+    # every _GC_TURNS turns, or the garbage of a few turns takes the heap over 24 KB
+    if hal.GC_TURNS > _GC_TURNS:
+        hal.GC_TURNS = _GC_TURNS
+    return hal

@@ -252,10 +252,10 @@ def _firmware_with(tmp_path: Path, module: str, old: str, new: str) -> Path:
 
 
 def _iterating_firmware(tmp_path: Path) -> Path:
-    # dk_kit.load as it was when the micro:bit stopped at boot (issue 9)
+    # dk_kit's reading loop as it was when the micro:bit stopped at boot (issue 9)
     text = (FW / "dk_kit.py").read_text()
     start = text.index("    line = f.readline()\n")
-    end = text.index("    f.close()", start)
+    end = text.index("\n\n\ndef ", start) + 1
     return _firmware_with(tmp_path, "dk_kit.py", text[start:end], _ITERATING)
 
 
@@ -278,7 +278,7 @@ def test_a_firmware_iterating_its_kit_file_does_not_boot(tmp_path):
             guest.start()
         # the traceback names the loop, as the micro:bit's did
         console = guest.console.decode()
-        assert 'dk_kit.py", line' in console and "in load" in console
+        assert 'dk_kit.py", line' in console and "in _read" in console
     finally:
         guest.stop()
 

@@ -204,7 +204,7 @@ def test_the_host_waits_for_the_same_pause_as_the_firmware():
     from dojokit.robot.robot import ANNOUNCE_S
 
     guard = (ROOT / "firmware" / "dk_guard.py").read_text(encoding="utf-8")
-    ms = re.search(r"^ANNOUNCE_MS = const\((\d+)\)", guard, re.M)
+    ms = re.search(r"^_ANNOUNCE_MS = const\((\d+)\)", guard, re.M)
     assert ms and int(ms.group(1)) == round(ANNOUNCE_S * 1000)
 
 

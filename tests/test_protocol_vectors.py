@@ -606,6 +606,7 @@ class NoGC:
 
 
 dk_core.gc = NoGC
+dk_kit.gc = NoGC  # it collects while it reads the kit
 
 
 class Hal:
@@ -672,12 +673,7 @@ class Hal:
 
 
 def main():
-    c = dict(PROTO=dk_proto.PROTO, MAXPAY=dk_proto.MAXPAY, CAPS=list(dk_kit.CAPS),
-             FAILSAFE_MS=dk_core.FAILSAFE_MS)
-    for k in ('HELLO', 'LAST_CMD', 'INFO', 'ACK', 'NAK', 'IDENT', 'SAMPLE', 'BUTTON', 'BEAT',
-              'R_UNKNOWN', 'R_ARGS', 'R_NOTHERE', 'R_VERSION', 'C_MOTORS', 'C_DISPLAY',
-              'C_TONE'):
-        c[k] = getattr(dk_core, k)
+    c = dict(PROTO=dk_proto.PROTO, MAXPAY=dk_proto.MAXPAY, CAPS=list(dk_kit.CAPS))
     print('const', json.dumps(c))
     try:
         dk_core.run(Hal())
@@ -695,8 +691,16 @@ def core_run() -> list[list[str]]:
     return [ln.split(" ") for ln in run_firmware(data + _CORE_BODY)]
 
 
+def private_consts(source: str) -> dict[str, int]:
+    """A firmware module's `_NAME = const(value)` lines: compiled into the code, never module
+    attributes (each would cost the board RAM), so they are read from the source."""
+    found = re.findall(r"^_([A-Z][A-Z_]*) = const\((0x[0-9A-Fa-f]+|\d+)\)", source, re.M)
+    return {name: int(value, 0) for name, value in found}
+
+
 def test_constants_equal_the_firmware(core_run: list[list[str]]) -> None:
     c = json.loads(next(" ".join(w[1:]) for w in core_run if w[0] == "const"))
+    c |= private_consts((FIRMWARE / "dk_core.py").read_text())
     assert c["PROTO"] == PROTOCOL_VERSION
     assert c["MAXPAY"] == MAX_PAYLOAD
     assert c["FAILSAFE_MS"] == 500
@@ -719,8 +723,8 @@ def test_constants_equal_the_firmware(core_run: list[list[str]]) -> None:
         assert c["C_" + k] == Cap[k]
     # the order of command handlers in dk_core is the order of the command kinds
     src = (FIRMWARE / "dk_core.py").read_text()
-    tup = src.split("self.handlers = (", 1)[1].split(")", 1)[0]
-    names = [w.strip().removeprefix("self.c_") for w in tup.split(",")]
+    tup = src.split("    handlers = (", 1)[1].split(")", 1)[0]
+    names = [w.strip().removeprefix("c_") for w in tup.split(",")]
     rename = {"beat": "HEARTBEAT"}
     assert names[0] == "unknown"  # kind 0 is never a command
     robot_cmds = [k for k in Kind if k < 0x40 and k != Kind.BRIDGE]  # BRIDGE: bridges only

@@ -32,9 +32,9 @@ from dojokit.typeset import tie
 
 RGB = tuple[int, int, int]
 
-# the firmware guard's floor for the time between two light changes (dk_guard.MIN_HOLD)
+# the firmware guard's floor for the time between two light changes (dk_guard._MIN_HOLD)
 MIN_HOLD_MS = 170
-# a change to or from saturated red waits at least this long (dk_guard.RED_HOLD)
+# a change to or from saturated red waits at least this long (dk_guard._RED_HOLD)
 RED_HOLD_MS = 2000
 
 

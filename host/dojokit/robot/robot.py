@@ -23,7 +23,7 @@ from dojokit.robot.trace import Trace
 ALL_SENSORS = int(Sensor.DISTANCE | Sensor.LINE | Sensor.LIGHT | Sensor.BUTTONS | Sensor.TILT)
 BUTTONS = {"A": 0, "B": 1}
 NOTICE = 4  # a BEAT flag: the robot changed its state by itself (the announce pause)
-# firmware/dk_guard.py ANNOUNCE_MS: under a profile that announces, wheels asked to turn from
+# firmware/dk_guard.py _ANNOUNCE_MS: under a profile that announces, wheels asked to turn from
 # standstill wait this long (showing "moving soon"); a timed drive's time starts after it
 ANNOUNCE_S = 0.6
 

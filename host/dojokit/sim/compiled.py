@@ -20,7 +20,7 @@ from pathlib import Path
 
 import platformdirs
 
-from dojokit.kits.build import compile_mpy
+from dojokit.kits.build import MPY_FLAGS, compile_mpy
 
 
 def _files(folder: Path) -> list[tuple[Path, Path]]:
@@ -30,7 +30,7 @@ def _files(folder: Path) -> list[tuple[Path, Path]]:
 
 
 def _digest(folder: Path) -> str:
-    h = hashlib.sha256()
+    h = hashlib.sha256(repr(MPY_FLAGS["virtual"]).encode())  # new flags: compiled again
     for rel, f in _files(folder):
         h.update(str(rel).encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()[:16]

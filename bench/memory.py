@@ -33,7 +33,7 @@ from dojokit.sim.guest import FirmwareGuest  # noqa: E402
 
 FW = ROOT / "firmware"
 MODULES = ["dk_proto", "dk_core", "dk_guard", "dk_kit", "dk_vocab"]
-RADIO_MODULES = ["dk_radio", "dk_radiolink"]
+RADIO_MODULES = ["dk_radio", "dk_radiolink", "dk_pair"]
 PAIR = "24 17 3 0123456789abcdef"  # channel group pair key, as the flasher writes pair.txt
 HALS = ["hal_microbit", "hal_esp32", "hal_virtual"]
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "host"))
 
 from busy import busy_core  # noqa: E402
 
-from dojokit.kits.build import build, compile_mpy, firmware_dir  # noqa: E402
+from dojokit.kits.build import build  # noqa: E402
 from dojokit.kits.hexfile import FS_BUDGET, fs_size  # noqa: E402
 from dojokit.link import Link  # noqa: E402
 from dojokit.link.radio_transport import RadioTransport  # noqa: E402
@@ -102,13 +102,9 @@ def rate(tmp: Path, loss: float) -> float:
 
 
 def size() -> None:
-    fw = firmware_dir()
-    files = build("microbit", "maqueen", (1, 2, "kiwi"))
-    base = fs_size(files)
-    for m in ("dk_radio", "dk_radiolink"):
-        files[f"{m}.mpy"] = compile_mpy(fw / f"{m}.py", "microbit")
-    files["pair.txt"] = b"12 42 7 0102030405060708"
-    with_radio = fs_size(files)
+    base = fs_size(build("microbit", "maqueen", (1, 2, "kiwi")))
+    with_radio = fs_size(build("microbit", "maqueen", (1, 2, "kiwi"),
+                               pair_text="12 42 7 0102030405060708"))
     print(f"  micro:bit robot build in its file system: {base} B, with the radio transport "
           f"{with_radio} B = {with_radio / FS_BUDGET:.0%} of the {FS_BUDGET} B budget "
           f"({'fits' if with_radio <= FS_BUDGET else 'DOES NOT FIT'})")

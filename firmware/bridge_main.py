@@ -5,7 +5,7 @@ import gc
 import sys
 
 gc.disable()
-for _m in ("dk_proto", "dk_radio", "dk_bridge"):
+for _m in ("dk_proto", "dk_radio", "dk_pair", "dk_bridge"):
     __import__(_m)
     gc.collect()
 
@@ -19,4 +19,4 @@ if sys.platform == "microbit":
     _hal = __import__("hal_microbit")
 else:
     _hal = __import__("hal_virtual")
-dk_bridge.run(_hal, radio, _hal.FS + "pair.txt")
+dk_bridge.run(_hal, radio)

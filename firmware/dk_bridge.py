@@ -5,6 +5,7 @@
 # corrupted one is dropped and counted, never relayed.
 import gc
 
+import dk_pair
 import dk_proto as P
 import dk_radio
 from micropython import const
@@ -92,21 +93,17 @@ class Bridge:
 bridge = None
 
 
-def _build(hal, radio, path):
+def _build(hal, radio):
     # its own frame, so run()'s stays small (firmware/HAL.md, "Garbage collection")
-    channel, group, pair, key = dk_radio.load_pair(path)
-    radio.config(channel=channel, group=group, length=32, queue=3)
-    radio.on()
+    auth = dk_pair.start(hal, radio, dk_radio.HOST)
     fs = hal.FS
-    auth = dk_radio.Auth(key, pair, dk_radio.HOST)
-    auth.resume(fs + "ctr.txt")  # never below the last boot's counter (dk_radio.resume)
     return Bridge(hal, radio, auth, _ident(fs + "name.txt"), _ident(fs + "robot.txt"))
 
 
-def run(hal, radio, path):
+def run(hal, radio):
     # `bridge` is a global: a root every port's collector sees; collect between turns only
     global bridge
-    bridge = _build(hal, radio, path)
+    bridge = _build(hal, radio)
     gc.collect()
     t = 0
     while True:

@@ -13,24 +13,11 @@ FRAME_AT = const(5)
 _MINPKT = const(13)  # 5 + 4-byte frame + 4
 MAXPKT = const(22)  # 5 + 13-byte frame + 4
 _WINDOW = const(8)  # a late packet up to 8 behind the highest counter is still taken
-_ROUNDS = const(22)
 # open() returns minus these when it drops a packet (index into Auth.drops)
 _D_SIZE = const(1)
 _D_PAIR = const(2)
 _D_TAG = const(3)
 _D_REPLAY = const(4)
-
-
-def load_pair(path):
-    # pair.txt, written by the flasher on a robot and its bridge alike:
-    # "channel group pair key" (key: 16 hex digits) -> (channel, group, pair, key bytes)
-    f = open(path)
-    w = f.read().split()
-    f.close()
-    key = bytearray(8)
-    for i in range(8):
-        key[i] = int(w[3][2 * i:2 * i + 2], 16)
-    return int(w[0]), int(w[1]), int(w[2]), key
 
 
 class Auth:
@@ -39,22 +26,14 @@ class Auth:
     # open(pkt, n) -> frame length (the frame is pkt[FRAME_AT:FRAME_AT + length]) or
     # -D_* when dropped; drops[D_*] counts them. After boot the first valid packet sets
     # the receive floor (docs/security.md says what that leaves open).
-    def __init__(self, key, pair, direction_out):
-        self.rk = [0] * _ROUNDS
-        k = key[6] << 8 | key[7]
-        ls = [key[4] << 8 | key[5], key[2] << 8 | key[3], key[0] << 8 | key[1]]
-        for i in range(_ROUNDS):
-            self.rk[i] = k
-            x = ls[i]
-            x = (((x >> 7 | x << 9) & 0xFFFF) + k & 0xFFFF) ^ i
-            ls.append(x)
-            k = ((k << 2 | k >> 14) & 0xFFFF) ^ x
+    def __init__(self, rk, pair, direction_out):
+        self.rk = rk  # round keys (dk_pair.schedule)
         self.pair = pair
         self.out = direction_out
         self.hi = 0  # next counter to send: hi << 16 | lo
         self.lo = 1
         self.drops = [0, 0, 0, 0, 0]
-        self.path = ""  # where resume() keeps the counter ("": never kept)
+        self.path = ""  # where the counter is kept (dk_pair.resume; "": never kept)
         self.kept = 0x10000
         self._m = bytearray(20)  # the MAC's message: 7 + 13 bytes at most, whole blocks
         self._t = bytearray(4)
@@ -84,24 +63,6 @@ class Auth:
         t = self._t
         for j in range(4):
             t[j] = m[e - 4 + j]
-
-    def resume(self, path):
-        # A sender's counter must never go back, or its peer, still running, drops every
-        # packet as a replay (a bridge unplugged and plugged in again, a robot whose battery
-        # was changed). The counter's upper half is kept in a file: each boot starts above
-        # the last boot's, and the file is rewritten when the counter passes it (every
-        # 65,536 packets), so a board's flash is written at boot and rarely after.
-        e = 0
-        try:
-            f = open(path)
-            e = int(f.read().split()[0])
-            f.close()
-        except (OSError, ValueError, IndexError):
-            pass
-        self.hi = e + 1
-        self.lo = 0
-        self.path = path
-        self.keep_hi()
 
     def keep_hi(self):
         f = open(self.path, "w")

@@ -1,8 +1,8 @@
 # dojokit robot's radio transport (firmware): a paired micro:bit robot (pair.txt on the
-# board) talks to its laptop through the radio bridge as well as over USB serial. wrap()
-# puts this module's recv() and write() in the HAL module's place, so the core does not
-# change: recv() adds the frames of the pair's packets to the serial bytes, write() sends a
-# frame the way the last frame came (serial or radio). Packets of another pair, replays and
+# board) talks to its laptop through the radio bridge as well as over USB serial. At boot
+# dk_pair.robot puts this module's recv() and write() in the HAL module's place (and what
+# they need in _b), so the core does not change: recv() adds the frames of the pair's
+# packets to the serial bytes, write() sends a frame the way the last frame came. Packets of another pair, replays and
 # corrupted ones are dropped by dk_radio and never reach the core, so the fail-safe (no
 # valid frame for 500 ms: stop, "waiting") holds on the radio as on serial.
 #
@@ -21,7 +21,7 @@ _POLL_MS = const(20)  # the radio cannot wake recv on a board: look at least thi
 _KEEP = const(4)  # commands remembered for repeats
 _REPLIES = const(8)  # replies remembered (HELLO alone has three)
 _SLOT = const(13)  # a raw frame's most bytes
-_GC_TURNS = const(2)
+GC_TURNS = const(2)  # collect this often (dk_pair.robot sets the HAL's)
 _REPEAT_MS = const(2000)  # a command again later than this is a new one
 _AT = const(5)  # dk_radio.FRAME_AT
 
@@ -34,7 +34,7 @@ _next = 0
 _nrep = 0
 _pkt = bytearray(R.MAXPKT)
 _tmp = bytearray(_SLOT)
-# what wrap() was given: the board's own recv, write and ticks, its radio, this pair's Auth
+# set by dk_pair.robot: the board's own recv, write and ticks, its radio, the pair's Auth
 _b = {}  # type: dict
 
 
@@ -106,26 +106,3 @@ def _send(frame, k):
     m = _b["auth"].seal(frame, k, _pkt)
     if m:
         _b["radio"].send_bytes(_pkt[:m])
-
-
-def wrap(hal, path):
-    # the board's HAL with recv and write going through the radio as well
-    import radio
-
-    channel, group, pair, key = R.load_pair(path)
-    radio.config(channel=channel, group=group, length=32, queue=3)
-    radio.on()
-    auth = R.Auth(key, pair, R.ROBOT)
-    auth.resume(hal.FS + "ctr.txt")  # never below the last boot's counter
-    _b["auth"] = auth
-    _b["radio"] = radio
-    _b["recv"] = hal.recv
-    _b["write"] = hal.write
-    _b["ticks"] = hal.ticks
-    hal.recv = recv
-    hal.write = write
-    # a turn on the radio makes garbage (each packet in or out is a new object): collect
-    # every _GC_TURNS turns, or the garbage of a few turns takes the heap over 24 KB
-    if hal.GC_TURNS > _GC_TURNS:
-        hal.GC_TURNS = _GC_TURNS
-    return hal

@@ -21,9 +21,11 @@ _HALS = {"microbit": "hal_microbit", "esp32": "hal_esp32"}
 _hal = __import__(_HALS.get(sys.platform, "hal_virtual"))
 try:  # a robot paired with a radio bridge (pair.txt) talks over the radio too
     open(_hal.FS + "pair.txt").close()
-    _rl = __import__("dk_radiolink")
-    gc.collect()  # a module load leaves garbage, and the heap is tightest at boot
-    _hal = _rl.wrap(_hal, _hal.FS + "pair.txt")
+    for _m in ("dk_radio", "dk_radiolink", "dk_pair"):
+        __import__(_m)
+        gc.collect()  # a module load leaves garbage, and the heap is tightest at boot
+    _hal = sys.modules["dk_pair"].robot(_hal)
+    del sys.modules["dk_pair"]  # needed once: its code leaves the heap
 except (OSError, ImportError):  # no pair.txt; or no radio: the cable still works
     pass
 gc.collect()

@@ -69,7 +69,9 @@ IMPORTS = {
     "hal_esp32": {"micropython", "time", "select", "sys", "machine", "neopixel", "dk_kit"},
     "hal_virtual": {"host"},
     # the robot's radio transport: the board's radio module
-    "dk_radiolink": {"micropython", "time", "dk_proto", "dk_radio", "radio"},
+    "dk_radiolink": {"micropython", "time", "dk_proto", "dk_radio"},
+    # pairing at boot: the board's radio, set up for the robot's transport or the bridge
+    "dk_pair": {"micropython", "dk_radio", "dk_radiolink", "radio"},
     # the radio bridge's main.py: the board's radio, and the micro:bit's uart to set its rate
     "bridge_main": {"gc", "sys", "dk_bridge", "radio", "microbit"},
     "main": {"sys", "gc", "dk_core"},
@@ -377,7 +379,7 @@ def test_sim_kit_is_a_maqueen():
 STDLIB_STUBS = "micropython-stdlib-stubs"
 BOARD_STUBS = {"microbit": "micropython-microbit-stubs-en", "esp32": "micropython-esp32-stubs"}
 # the radio (the robot's radio transport, the bridge) is the micro:bit's alone
-RADIO = ["dk_radiolink.py", "dk_bridge.py", "bridge_main.py"]
+RADIO = ["dk_radiolink.py", "dk_pair.py", "dk_bridge.py", "bridge_main.py"]
 MYPY_FILES = {
     "microbit": ["hal_microbit.py", *RADIO],
     "esp32": [

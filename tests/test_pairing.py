@@ -72,14 +72,14 @@ def test_pair_txt_round_trip_is_what_the_bridge_firmware_reads() -> None:
     for bad in ("", "49 200 17", "49 200 0 00a1b2c3d4e5f6ff", "84 1 1 00a1b2c3d4e5f6ff",
                 "1 1 1 00a1", "1 1 1 zz"):
         assert Pairing.from_text(bad) is None, bad
-    # dk_radio.load_pair (the robot's and the bridge's), run as plain Python
-    src = (firmware_dir() / "dk_radio.py").read_text()
-    load_src = src[src.index("def load_pair"):src.index("class Auth")]
+    # dk_pair.read (the robot's and the bridge's), run as plain Python
+    src = (firmware_dir() / "dk_pair.py").read_text()
+    load_src = src[src.index("def read(path)"):src.index("def start(")]
     ns: dict[str, object] = {}
     exec(load_src, ns)
     tmp = Path(__import__("tempfile").mkdtemp()) / "pair.txt"
     tmp.write_text(p.text())
-    ch, grp, pair, key = ns["load_pair"](str(tmp))  # type: ignore[operator]
+    ch, grp, pair, key = ns["read"](str(tmp))  # type: ignore[operator]
     assert (ch, grp, pair, bytes(key)) == (49, 200, 17, p.key)
 
 

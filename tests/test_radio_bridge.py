@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dojokit.kits.build import compile_mpy, firmware_dir
+from dojokit.kits.build import BRIDGE_FILES, BRIDGE_MAIN, compile_mpy, firmware_dir
 from dojokit.link.radio_packet import HOST, ROBOT, Auth
 from dojokit.protocol import FrameDecoder, Kind, encode_frame
 from dojokit.protocol.codec import crc16
@@ -34,9 +34,9 @@ def raw(kind: int, seq: int, payload: bytes = b"") -> bytes:
 def bridge_files(folder: Path, key: bytes = KEY, pair: int = PAIR) -> Path:
     fw = firmware_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "main.py").write_bytes((fw / "bridge_main.py").read_bytes())
-    for m in ("dk_proto", "dk_radio", "dk_bridge", "hal_virtual"):
-        (folder / f"{m}.mpy").write_bytes(compile_mpy(fw / f"{m}.py", "virtual"))
+    (folder / "main.py").write_bytes((fw / BRIDGE_MAIN).read_bytes())
+    for f in BRIDGE_FILES["virtual"][1:]:
+        (folder / f"{f[:-3]}.mpy").write_bytes(compile_mpy(fw / f, "virtual"))
     (folder / "pair.txt").write_text(f"{CHANNEL} {GROUP} {pair} {key.hex()}")
     return folder
 

@@ -100,6 +100,7 @@ def receiver(v: dict) -> Auth:
 
 _BODY = """
 import time
+import dk_pair as D
 import dk_radio as R
 
 S = None
@@ -119,8 +120,8 @@ def main():
         pos = a + n
         if op == 75:  # K
             key = DATA[a:a + 8]
-            S = R.Auth(key, DATA[a + 8], DATA[a + 9])
-            KA = (key, DATA[a + 8], 1 - DATA[a + 9])
+            S = R.Auth(D.schedule(key), DATA[a + 8], DATA[a + 9])
+            KA = (D.schedule(key), DATA[a + 8], 1 - DATA[a + 9])
             A = R.Auth(*KA)
             continue
         if op == 83:  # S

@@ -54,11 +54,13 @@ BOARDS = tuple(BOARD_FILES)
 #: a radio bridge's build (`build_bridge`): main.py is firmware/bridge_main.py; the
 #: simulator's micro:bit ("virtual") takes its own HAL
 BRIDGE_MAIN = "bridge_main.py"
-#: what a paired robot adds to its build (main.py wraps the HAL in dk_radiolink)
-RADIO_FILES = ("dk_radio.py", "dk_radiolink.py")
+#: what a paired robot adds to its build (main.py puts dk_radiolink in front of the HAL)
+RADIO_FILES = ("dk_radio.py", "dk_radiolink.py", "dk_pair.py")
 BRIDGE_FILES: dict[str, tuple[str, ...]] = {
-    "microbit": (BRIDGE_MAIN, "dk_proto.py", "dk_radio.py", "dk_bridge.py", "hal_microbit.py"),
-    "virtual": (BRIDGE_MAIN, "dk_proto.py", "dk_radio.py", "dk_bridge.py", "hal_virtual.py"),
+    "microbit": (BRIDGE_MAIN, "dk_proto.py", "dk_radio.py", "dk_pair.py", "dk_bridge.py",
+                 "hal_microbit.py"),
+    "virtual": (BRIDGE_MAIN, "dk_proto.py", "dk_radio.py", "dk_pair.py", "dk_bridge.py",
+                "hal_virtual.py"),
 }
 
 #: what every board's modules are compiled with: -O3 leaves out the line-number tables

@@ -63,6 +63,11 @@ class _Pending:
     replies: list[Frame] = field(default_factory=list)
 
 
+# a lossy link never sends a command again sooner than this: a robot looks at its radio
+# every 20 ms (firmware/dk_radiolink.py), so a quicker repeat only crowds the air
+RESEND_MIN = 0.03
+
+
 class Link:
     def __init__(
         self,
@@ -93,6 +98,10 @@ class Link:
             import random  # must not look like the last one's repeats
 
             self._seq = random.randrange(256)
+        # a lossy link's round trip, smoothed (RFC 6298): a command goes again after
+        # srtt + 4 * rttvar, between RESEND_MIN and the transport's `resend`
+        self._srtt: float | None = None
+        self._rttvar = 0.0
         self._tasks: list[asyncio.Task[None]] = []
         self._last_rx = 0.0
         self._bytes_seen = 0
@@ -181,19 +190,39 @@ class Link:
             # a lossy link (the radio): the same frame again until the reply comes; the
             # robot does a repeated command once and sends its replies again
             loop = asyncio.get_running_loop()
-            deadline = loop.time() + (timeout or self.command_timeout)
+            sent = loop.time()
+            deadline = sent + (timeout or self.command_timeout)
+            wait = self._resend_after(resend)
+            once = True
             while True:
                 try:
-                    return await asyncio.wait_for(
-                        asyncio.shield(fut), max(0.0, min(resend, deadline - loop.time())))
+                    got = await asyncio.wait_for(
+                        asyncio.shield(fut), max(0.0, min(wait, deadline - loop.time())))
+                    if once:  # a round trip without a repeat is a true sample (Karn)
+                        self._rtt_sample(loop.time() - sent)
+                    return got
                 except TimeoutError:
                     if loop.time() >= deadline:
                         raise
+                    once = False
+                    wait = min(wait * 2, resend)  # lost again: back off
                     await self.transport.write(frame)
         except TimeoutError:
             raise CommandTimeout(kit=self.transport.label, command=_name(kind)) from None
         finally:
             self._pending.pop(seq, None)
+
+    def _resend_after(self, most: float) -> float:
+        if self._srtt is None:
+            return most
+        return max(RESEND_MIN, min(most, self._srtt + 4 * self._rttvar))
+
+    def _rtt_sample(self, rtt: float) -> None:
+        if self._srtt is None:
+            self._srtt, self._rttvar = rtt, rtt / 2
+        else:
+            self._rttvar = 0.75 * self._rttvar + 0.25 * abs(self._srtt - rtt)
+            self._srtt = 0.875 * self._srtt + 0.125 * rtt
 
     async def _handshake(self) -> RobotInfo:
         loop = asyncio.get_running_loop()

@@ -16,7 +16,7 @@ import asyncio
 from dojokit.link.errors import LinkError
 from dojokit.link.serial_transport import SerialTransport
 
-RESEND_S = 0.15  # a command's round trip through bridge and radio is well under this
+RESEND_S = 0.15  # the most a command waits before it goes again (Link adapts below this)
 
 
 class RadioRobotNotFound(LinkError):

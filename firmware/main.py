@@ -28,5 +28,10 @@ try:  # a robot paired with a radio bridge (pair.txt) talks over the radio too
     del sys.modules["dk_pair"]  # needed once: its code leaves the heap
 except (OSError, ImportError):  # no pair.txt; or no radio: the cable still works
     pass
+try:  # an ESP32 (or a simulated board given Bluetooth) talks over Bluetooth LE too
+    __import__("bluetooth")
+    _hal = __import__("dk_ble").start(_hal)
+except ImportError:  # no Bluetooth on this board: the cable still works
+    pass
 gc.collect()
 dk_core.run(_hal)

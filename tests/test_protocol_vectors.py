@@ -691,6 +691,10 @@ def core_run() -> list[list[str]]:
     return [ln.split(" ") for ln in run_firmware(data + _CORE_BODY)]
 
 
+# commands a transport answers itself, never the core: a radio bridge's, Bluetooth pairing
+TRANSPORT_COMMANDS = (Kind.BRIDGE, Kind.PAIR)
+
+
 def private_consts(source: str) -> dict[str, int]:
     """A firmware module's `_NAME = const(value)` lines: compiled into the code, never module
     attributes (each would cost the board RAM), so they are read from the source."""
@@ -707,7 +711,8 @@ def test_constants_equal_the_firmware(core_run: list[list[str]]) -> None:
     for k in ("HELLO", "INFO", "ACK", "NAK", "IDENT", "SAMPLE", "BUTTON", "BEAT"):
         assert c[k] == Kind[k], k
     # BRIDGE is a radio bridge's own command: the robot's handlers end before it
-    assert c["LAST_CMD"] == max(k for k in Kind if k < 0x40 and k != Kind.BRIDGE) == Kind.STATE
+    core_cmds = [k for k in Kind if k < 0x40 and k not in TRANSPORT_COMMANDS]
+    assert c["LAST_CMD"] == max(core_cmds) == Kind.STATE
     reasons = {
         "R_UNKNOWN": "UNKNOWN_COMMAND",
         "R_ARGS": "BAD_ARGUMENTS",
@@ -716,7 +721,12 @@ def test_constants_equal_the_firmware(core_run: list[list[str]]) -> None:
     }
     for k, r in reasons.items():
         assert c[k] == Reason[r], k
-    assert len(Reason) == 4
+    # the Bluetooth transport's own refusals (firmware/dk_ble.py)
+    ble = private_consts((FIRMWARE / "dk_ble.py").read_text())
+    for k in ("NOT_PAIRED", "WRONG_CODE", "LOCKED"):
+        assert ble["R_" + k] == Reason[k], k
+    assert ble["PAIR"] == Kind.PAIR and ble["HELLO"] == Kind.HELLO
+    assert len(Reason) == 7
     assert c["CAPS"] == [f.name.lower() for f in Cap]
     assert [f.value for f in Cap] == [1 << i for i in range(len(c["CAPS"]))]
     for k in ("MOTORS", "DISPLAY", "TONE"):
@@ -727,7 +737,7 @@ def test_constants_equal_the_firmware(core_run: list[list[str]]) -> None:
     names = [w.strip().removeprefix("c_") for w in tup.split(",")]
     rename = {"beat": "HEARTBEAT"}
     assert names[0] == "unknown"  # kind 0 is never a command
-    robot_cmds = [k for k in Kind if k < 0x40 and k != Kind.BRIDGE]  # BRIDGE: bridges only
+    robot_cmds = core_cmds  # BRIDGE and PAIR: answered by a bridge, by the BLE transport
     assert [rename.get(n, n.upper()) for n in names[1:]] == [k.name for k in robot_cmds]
     assert robot_cmds == list(range(1, len(names)))
     assert f"BRIDGE = const(0x{int(Kind.BRIDGE):02X})" in (FIRMWARE / "dk_bridge.py").read_text()

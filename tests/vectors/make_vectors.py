@@ -27,6 +27,7 @@ from dojokit.protocol import (
     hello,
     light,
     name,
+    pair,
     profile,
     state,
     subscribe,
@@ -75,6 +76,7 @@ v("CONFIG fail-safe 500 ms", K.CONFIG, 14, config_failsafe(500))
 v("READ, empty payload", K.READ, 15, b"")
 v("STATE waiting (4)", K.STATE, 16, state(4))
 v("BRIDGE (who is this bridge?)", K.BRIDGE, 17, b"")
+v("PAIR code blue, yellow, cyan (0 2 6)", K.PAIR, 18, pair((0, 2, 6)))
 v(
     "INFO protocol 2, firmware 0.1.0, virtual board, kit 7, caps",
     K.INFO,
@@ -91,6 +93,7 @@ v("IDENT colour 2 number 7 'robot'", K.IDENT, 0, Ident(2, 7, "robot").to_payload
 v("ACK, seq 255, empty payload", K.ACK, 255, b"")
 v("NAK WRONG_VERSION, seq 0", K.NAK, 0, bytes([Reason.WRONG_VERSION]))
 v("NAK NOT_ON_THIS_KIT, seq 3", K.NAK, 3, bytes([Reason.NOT_ON_THIS_KIT]))
+v("NAK WRONG_CODE, 3 tries left, seq 18", K.NAK, 18, bytes([Reason.WRONG_CODE, 3]))
 v("SAMPLE all known", K.SAMPLE, 42, Sample(250, True, False, 128, 1, -12, 45).to_payload())
 v("SAMPLE all unknown", K.SAMPLE, 43, Sample(None, None, None, None, 0, None, None).to_payload())
 v("BUTTON A pressed", K.BUTTON, 44, Button(0, True).to_payload())

@@ -46,8 +46,8 @@ _SHARED = ("main.py", "dk_core.py", "dk_proto.py", "dk_guard.py", "dk_kit.py", "
 #: the firmware source files each board ships (each board only its own HAL)
 BOARD_FILES: dict[str, tuple[str, ...]] = {
     "microbit": (*_SHARED, "hal_microbit.py"),
-    "esp32": (*_SHARED, "hal_esp32.py"),
-    "virtual": (*_SHARED, "hal_virtual.py"),
+    "esp32": (*_SHARED, "dk_ble.py", "hal_esp32.py"),
+    "virtual": (*_SHARED, "dk_ble.py", "hal_virtual.py"),
 }
 BOARDS = tuple(BOARD_FILES)
 

@@ -147,6 +147,15 @@ class Kind(IntEnum):
     (board 4, BRIDGE), IDENT (the bridge's own identity), IDENT (its robot's), ACK. A robot
     refuses it (NAK UNKNOWN_COMMAND), so it tells a bridge from a robot on any port.
     """
+    PAIR = 0x0F
+    """Command, since protocol 2, over Bluetooth LE. Payload: the code, three symbols 0-7
+    (identity colours, as the robot shows them on its first three lights).
+
+    Answered by the robot's BLE transport (firmware/dk_ble.py), never by the core: ACK,
+    NAK WRONG_CODE (second byte: tries left) or NAK LOCKED (second byte: seconds left).
+    Until it is paired, a BLE connection gets answers to HELLO and HEARTBEAT only; every
+    other command is refused with NOT_PAIRED.
+    """
     INFO = 0x40
     """Reply to HELLO, since protocol 1. Payload (8 bytes): protocol u8, firmware major u8,
     minor u8, patch u8, board u8 (:class:`Board`), kit id u8, caps u16 (:class:`Cap`)."""
@@ -183,6 +192,12 @@ class Reason(IntEnum):
     """The kit lacks the part (no motors, no display, no such light...)."""
     WRONG_VERSION = 4
     """HELLO asked for a protocol version the robot does not speak."""
+    NOT_PAIRED = 5
+    """Over Bluetooth LE: the host has not given the robot's pairing code (PAIR) yet."""
+    WRONG_CODE = 6
+    """PAIR with another code than the robot shows; the NAK's second byte: tries left."""
+    LOCKED = 7
+    """Five wrong codes: no pairing for 30 s; the NAK's second byte: seconds left."""
 
 
 class Board(IntEnum):
@@ -461,3 +476,10 @@ def config_failsafe(ms: int) -> bytes:
 def state(state: int) -> bytes:
     """STATE payload: show the feedback vocabulary's state ``state`` (0-255)."""
     return bytes((_byte("state", state),))
+
+
+def pair(code: tuple[int, int, int] | list[int]) -> bytes:
+    """PAIR payload: the three symbols (0-7) the robot shows."""
+    if len(code) != 3:
+        raise ValueError("a pairing code has three symbols")
+    return bytes(_byte("code symbol", c, 0, 7) for c in code)

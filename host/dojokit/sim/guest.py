@@ -47,6 +47,7 @@ from dojokit.sim.compiled import compiled
 from dojokit.sim.repl import Reboot, Repl, Stopped, cooked
 
 if TYPE_CHECKING:
+    from dojokit.sim.ble import BlePeripheral
     from dojokit.sim.radio import Radio
 
 # MicroPython allocates this much for every host call's reply; the longest (recv of 32
@@ -132,6 +133,13 @@ def _with_radio(boot: str) -> str:
                         "import radio_mp\nfrom microbit_rules import boot\n", 1)
 
 
+def _with_ble(boot: str) -> str:
+    # the guest's `bluetooth` module (sim/ble_mp.py), the same way; it also puts stand-ins
+    # for `host` and `time` in sys.modules, so the firmware's waits deliver BLE events
+    return boot.replace("from microbit_rules import boot\n",
+                        "import ble_mp\nfrom microbit_rules import boot\n", 1)
+
+
 @functools.cache
 def _rules_dir() -> Path:
     d = Path(str(importlib.resources.files("dojokit.sim")))
@@ -185,6 +193,7 @@ class FirmwareGuest:
         repl: bool = False,
         flash: Path | None = None,
         radio: Radio | None = None,
+        ble: BlePeripheral | None = None,
     ) -> None:
         self.board = board or VirtualBoard()
         self.clock: RealClock | StepClock = clock or (StepClock() if lockstep else RealClock())
@@ -259,6 +268,16 @@ class FirmwareGuest:
             self._calls[b"radio"] = radio.guest_call
             radio.now_us = lambda: self.clock.now_ms() * 1000
             self._boot = ["-c", _with_radio(_RULES_BOOT)]
+        # an ESP32's BLE (sim/ble.py): `import bluetooth` works in the guest; its events end
+        # the firmware's wait as a radio packet does. Its host calls wait for bumble's loop,
+        # so the firmware runs on its own thread, freely (not lockstep, not inline)
+        self.ble = ble
+        if ble is not None:
+            if not microbit_rules or lockstep:
+                raise ValueError("a simulated BLE board runs freely, with the rules' boot")
+            ble.on_event = self._radio_arrived
+            self._calls[b"ble"] = ble.guest_call
+            self._boot = ["-c", _with_ble(self._boot[1])]
 
     # -- host -> robot -------------------------------------------------------------
     def write(self, data: bytes) -> None:
@@ -301,7 +320,9 @@ class FirmwareGuest:
         # a board runs main.py if there is one; else it goes straight to the REPL
         run_main = run_main and (self.flash is None or (self.flash / "main.py").is_file())
         boot = _REPL_BOOT.format(path=path, main=_RUN_MAIN if run_main else "")
-        return ["-c", _with_radio(boot) if self.radio is not None else boot]
+        if self.radio is not None:
+            boot = _with_radio(boot)
+        return ["-c", _with_ble(boot) if self.ble is not None else boot]
 
     def _instantiate(self, run_main: bool = True) -> None:
         engine, module = _compiled()
@@ -394,6 +415,8 @@ class FirmwareGuest:
             while self._run_once():
                 # a reboot: a fresh MicroPython, as a board's soft reboot or reset gives
                 self._drop_instance()
+                if self.ble is not None:
+                    self.ble.reset()  # a soft reboot ends the board's BLE too
                 with self._cond:
                     if self._stopping:
                         break
@@ -487,6 +510,8 @@ class FirmwareGuest:
         self._drop_instance()
         if self.radio is not None:
             self.radio.off()  # a board without power hears nothing
+        if self.ble is not None:
+            self.ble.reset()  # nor advertises, nor keeps a central
         _live.discard(self)
         if self._data is not None:  # never a flash folder: that is the board's own
             shutil.rmtree(self._data, ignore_errors=True)

@@ -71,7 +71,7 @@ IMPORTS = {
     # the robot's radio transport: the board's radio module
     "dk_radiolink": {"micropython", "time", "dk_proto", "dk_radio"},
     # Bluetooth LE (ESP32): the core's own fail-safe and hello; a random pairing code
-    "dk_ble": {"micropython", "time", "dk_core", "dk_proto", "bluetooth", "os", "random"},
+    "dk_ble": {"micropython", "time", "dk_core", "dk_proto", "bluetooth", "os"},
     # pairing at boot: the board's radio, set up for the robot's transport or the bridge
     "dk_pair": {"micropython", "dk_radio", "dk_radiolink", "radio"},
     # the radio bridge's main.py: the board's radio, and the micro:bit's uart to set its rate

@@ -146,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("box", metavar="BOX", help=t("box.help.box"))
     cp.add_argument("out", metavar="OUT.html", help=t("cards.help.out"))
 
+    # a Bluetooth robot's pairing code, for scripts (at a terminal it is asked for)
+    for kit_user in (ident, ren, ping, check, studio, run, gp):
+        kit_user.add_argument("--code", metavar="COLOURS", help=t("ble.help.code"))
+
     prog = sub.add_parser("progress", help=t("progress.help"), description=t("progress.help"))
     prog.add_argument("--learner", metavar="NAME", help=t("progress.help.learner"))
     prog.add_argument("--box", metavar="BOX", help=t("progress.help.box"))
@@ -188,6 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             set_language(a.split("=", 1)[1])
     parser = build_parser()
     args = parser.parse_args(args_list)
+    if getattr(args, "code", None):  # read where a ble: kit is opened (link/kits.py)
+        os.environ["DOJOKIT_BLE_CODE"] = args.code
     try:
         if args.command == "kits":
             from dojokit.cli.mentor import cmd_kits

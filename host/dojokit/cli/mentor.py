@@ -273,11 +273,26 @@ def cmd_kits(include_unknown: bool, timeout: float = 1.5) -> int:
             results = list(pool.map(look, found))
     rows = [("sim", t("kits.sim_identity"), t("kits.simulated"), "-", t("kits.ready"))]
     rows += [(f"serial:{k.port}", *r) for k, r in zip(found, results, strict=True)]
+    ble, ble_note = _ble_robots(timeout)
+    rows += [(f"ble:{r.label}", r.label, t("kits.ble_signal", rssi=r.rssi), "-",
+              t("kits.ready")) for r in ble]
     print(table([t(f"kits.col.{c}") for c in ("kit", "identity", "what", "firmware", "state")],
                 rows))
-    if not found:
+    if not found and not ble:
         print(t("kits.none_found"))
+    if ble_note:
+        print(ble_note)
     return EXIT_OK
+
+
+def _ble_robots(seconds: float) -> tuple[list[Any], str]:
+    """The Bluetooth robots in reach, strongest first, and why none could be looked for."""
+    from dojokit.link.ble_transport import BleUnavailable, scan
+
+    try:
+        return asyncio.run(scan(seconds)), ""
+    except BleUnavailable as exc:
+        return [], str(exc)
 
 
 def _bridge_on(port: str) -> Any:

@@ -57,6 +57,12 @@ def use_air(air: Air | None) -> None:
     _air = air
 
 
+def air_in_use() -> Air | None:
+    """The air set with use_air, if any: then `ble:` kits live on it, not on this computer's
+    Bluetooth (dojokit.link.ble_transport)."""
+    return _air
+
+
 def current_air(override: Air | None = None) -> Air:
     air = override or _air
     if air is None:

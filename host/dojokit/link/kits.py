@@ -1,7 +1,8 @@
-"""Kits are named by strings: "sim", "serial:/dev/ttyACM0" (or a bare port path).
+"""Kits are named by strings: "sim", "serial:/dev/ttyACM0" (or a bare port path),
+"radio:NAME" (a micro:bit robot through its radio bridge), "ble:NAME" (an ESP32 robot over
+Bluetooth LE; "ble:NAME NUMBER" when two share a name).
 
-Application code names a kit, never a transport class. "ble:NAME" and "radio:..." are
-reserved for the BLE and radio-bridge transports.
+Application code names a kit, never a transport class.
 """
 
 from __future__ import annotations
@@ -29,6 +30,22 @@ def open_transport(kit: str) -> Transport:
         from dojokit.link.radio_transport import RadioTransport
 
         return RadioTransport(rest)
+    if scheme == "ble" and rest:
+        return _ble(rest)
     if scheme in ("ble", "radio"):
         raise KitNotAvailable(kit=kit, scheme=scheme)
     raise UnknownKit(kit=kit)
+
+
+def _ble(name: str) -> Transport:
+    # the pairing code: DOJOKIT_BLE_CODE (what --code sets, for scripts), else asked in the
+    # terminal when there is one
+    import os
+    import sys
+
+    from dojokit.link.ble_transport import BleTransport, parse_code, terminal_asker
+
+    given = os.environ.get("DOJOKIT_BLE_CODE")
+    code = parse_code(given) if given else None
+    ask = terminal_asker(name) if code is None and sys.stdin.isatty() else None
+    return BleTransport(name, code=code, ask_code=ask)

@@ -1,0 +1,263 @@
+"""`ble:NAME` end to end: the robot's own firmware (firmware/dk_ble.py, under the simulator's
+MicroPython) on a simulated ESP32 whose `bluetooth` module is a bumble peripheral
+(dojokit.sim.ble), and the host's real bleak code (dojokit.link.ble_transport) through the
+bumble backend (dojokit.link.ble_bumble), on one bumble air. The pairing code is read off
+the robot's lights, as a child reads it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from dojokit.colour_names import colour_name
+from dojokit.feedback import STATES as FEEDBACK
+from dojokit.feedback import capped
+from dojokit.link import Link, ble_bumble
+from dojokit.link.ble_transport import (
+    NUS_RX,
+    NUS_TX,
+    BleLocked,
+    BleTransport,
+    BleTwice,
+    BleWrongCode,
+    scan,
+)
+from dojokit.protocol import FrameDecoder, Kind, Reason, drive, encode_frame, pair
+from dojokit.sim.ble import BlePeripheral
+from dojokit.sim.ble_air import Air
+from dojokit.sim.board import VirtualBoard
+from dojokit.sim.guest import FirmwareGuest
+
+ROOT = Path(__file__).resolve().parents[1]
+KIT = "esp32_2wd"  # 4 pixels and 1 LED: the code on lights 0-2
+CALM_CAP = 120  # the firmware's default brightness cap (dk_guard.CALM)
+WAIT = 20.0  # generous: a busy machine
+
+
+def _identity_colours() -> list[tuple[int, int, int]]:
+    src = (ROOT / "firmware/dk_core.py").read_text(encoding="utf-8")
+    m = re.search(r"^COLOURS = (\(.*?\)\))\n", src, re.S | re.M)
+    assert m
+    return [tuple(c) for c in eval(m.group(1))]  # a literal tuple of tuples
+
+
+STATES = {name: rgb for name, rgb, _sign in FEEDBACK}
+# what each identity colour looks like on a robot under the calm profile, by colour name
+SHOWN = {colour_name(capped(c, CALM_CAP)): i for i, c in enumerate(_identity_colours())}
+
+
+class Robot:
+    """One simulated ESP32 robot on the air, running our firmware."""
+
+    def __init__(self, air: Air, name: str, number: int, colour: int = 2) -> None:
+        self.board = VirtualBoard(nlights=5)
+        self.peripheral = BlePeripheral(air, name=f"{name}{number}")
+        self.guest = FirmwareGuest(self.board, kit=KIT, name=(colour, number, name),
+                                   ble=self.peripheral)
+
+    def start(self) -> None:
+        self.guest.start()
+
+    async def code(self) -> list[int]:
+        """The three colours the robot shows, as a child would name them."""
+        end = time.monotonic() + WAIT
+        last: list[int] | None = None
+        while time.monotonic() < end:
+            lights = self.board.lights
+            names = [colour_name(rgb) for rgb in lights[:3]]
+            now = [SHOWN[n] for n in names if n in SHOWN]
+            if any(any(c) for c in lights[3:]):  # the code: the first three, the rest dark
+                now = []
+            if len(now) == 3 and now == last:
+                return now
+            last = now if len(now) == 3 else None
+            await asyncio.sleep(0.4)  # a fade takes 0.3 s: two equal looks are settled
+        raise AssertionError(f"no code on the lights: {self.board.lights}")
+
+
+@asynccontextmanager
+async def air_with(*robots: tuple[str, int]) -> AsyncIterator[tuple[Air, list[Robot]]]:
+    air = Air()
+    ble_bumble.use_air(air)
+    made = [Robot(air, name, number) for name, number in robots]
+    try:
+        for r in made:
+            r.start()
+        await asyncio.sleep(1.0)  # booted and advertising
+        yield air, made
+    finally:
+        for r in made:  # off the loop: the guest's BLE calls wait on it
+            await r.guest.stopped()
+        ble_bumble.use_air(None)
+
+
+def asker(robot: Robot, wrong_first: int = 0) -> tuple[list[int | None], object]:
+    """A code asker that reads the lights (after `wrong_first` wrong tries); records the
+    tries-left it was told."""
+    told: list[int | None] = []
+
+    async def ask(left: int | None) -> Sequence[int] | None:
+        told.append(left)
+        code = await robot.code()
+        if len(told) <= wrong_first:
+            return [(c + 1) % 8 for c in code]
+        return code
+
+    return told, ask
+
+
+def run(coro: object) -> object:
+    return asyncio.run(asyncio.wait_for(coro, 120))  # type: ignore[arg-type]
+
+
+def test_a_robot_is_found_by_identity_paired_by_its_colours_and_driven() -> None:
+    async def go() -> None:
+        async with air_with(("kiwi", 5)) as (_air, (robot,)):
+            found = await scan(2.0)
+            assert [(r.name, r.number) for r in found] == [("kiwi", 5)]
+            assert found[0].rssi is not None
+            told, ask = asker(robot)
+            link = Link(BleTransport("kiwi", ask_code=ask))  # type: ignore[arg-type]
+            info = await link.connect()
+            try:
+                assert (info.name, info.number) == ("kiwi", 5)
+                assert told == [None]
+                await link.command(Kind.DRIVE, drive(40, 40))
+                end = time.monotonic() + WAIT
+                while robot.board.motors == (0, 0) and time.monotonic() < end:
+                    await asyncio.sleep(0.05)
+                assert robot.board.motors != (0, 0)
+            finally:
+                await link.close()
+
+    run(go())
+
+
+def test_a_wrong_code_is_refused_with_the_tries_left_then_the_right_one_pairs() -> None:
+    async def go() -> None:
+        async with air_with(("kiwi", 5)) as (_air, (robot,)):
+            told, ask = asker(robot, wrong_first=2)
+            link = Link(BleTransport("kiwi", ask_code=ask))  # type: ignore[arg-type]
+            await link.connect()
+            await link.close()
+            assert told == [None, 4, 3]
+
+    run(go())
+
+
+def test_five_wrong_codes_lock_pairing_and_a_script_gets_one_sentence() -> None:
+    async def go() -> None:
+        async with air_with(("kiwi", 5)) as (_air, (robot,)):
+            # a script's code is tried once: a wrong one is one sentence (a new code is drawn
+            # at each connection, so the rare right guess is simply tried again)
+            for _ in range(3):
+                transport = BleTransport("kiwi", code=[0, 0, 0])
+                try:
+                    await transport.open()
+                except BleWrongCode as exc:
+                    assert "4" in str(exc)  # tries left
+                    break
+                await transport.close()
+            else:
+                raise AssertionError("000 was the code three times")
+            _told, ask = asker(robot, wrong_first=99)
+            with pytest.raises(BleLocked) as locked:
+                await BleTransport("kiwi", ask_code=ask).open()  # type: ignore[arg-type]
+            assert "30" in str(locked.value)
+            # while locked the robot shows "waiting", no code, and refuses any code
+            waiting = capped(STATES["waiting"], CALM_CAP)
+            end = time.monotonic() + WAIT  # after the guard's hold and fade
+            while robot.board.lights != [waiting] * 5 and time.monotonic() < end:
+                await asyncio.sleep(0.1)
+            assert robot.board.lights == [waiting] * 5
+            with pytest.raises(BleLocked):
+                await BleTransport("kiwi", code=[1, 2, 3]).open()
+
+    run(go())
+
+
+def test_an_unpaired_host_moves_nothing_and_changes_no_light() -> None:
+    """Frames from a host that never paired: HELLO is answered, everything else refused."""
+    from bleak import BleakClient
+
+    async def go() -> None:
+        async with air_with(("kiwi", 5)) as (_air, (robot,)):
+            (found,) = await scan(2.0)
+            replies: list[bytes] = []
+            async with BleakClient(found.device, backend=ble_bumble.BumbleClient) as client:
+                await client.start_notify(NUS_TX, lambda _c, d: replies.append(bytes(d)))
+                await robot.code()
+                lights = list(robot.board.lights)
+                frames = [encode_frame(Kind.HELLO, 1, bytes([2])),
+                          encode_frame(Kind.DRIVE, 2, drive(100, 100)),
+                          encode_frame(Kind.LIGHT, 3, bytes([255, 255, 0, 0])),
+                          encode_frame(Kind.STATE, 4, bytes([2]))]
+                for f in frames:
+                    for i in range(0, len(f), 20):
+                        await client.write_gatt_char(NUS_RX, f[i:i + 20], response=False)
+                end = time.monotonic() + WAIT
+                got: list = []
+                while time.monotonic() < end and not any(r.seq == 4 for r in got):
+                    await asyncio.sleep(0.1)
+                    got = FrameDecoder().feed(b"".join(replies))
+                kinds = {(r.seq, r.kind) for r in got}
+                assert {(1, Kind.INFO), (1, Kind.IDENT), (1, Kind.ACK)} <= kinds
+                for seq in (2, 3, 4):
+                    nak = [r for r in got if r.seq == seq]
+                    assert [(r.kind, r.payload[0]) for r in nak] == [(Kind.NAK,
+                                                                      Reason.NOT_PAIRED)]
+                await asyncio.sleep(1.0)
+                assert robot.board.motors == (0, 0)
+                assert robot.board.lights == lights
+
+    run(go())
+
+
+def test_two_robots_with_one_name_are_both_listed_and_none_is_guessed() -> None:
+    async def go() -> None:
+        async with air_with(("kiwi", 5), ("kiwi", 9)) as (_air, (_a, b)):
+            with pytest.raises(BleTwice) as twice:
+                await BleTransport("kiwi", code=[0, 0, 0]).open()
+            assert "kiwi 5" in str(twice.value) and "kiwi 9" in str(twice.value)
+            _told, ask = asker(b)
+            link = Link(BleTransport("kiwi 9", ask_code=ask))  # type: ignore[arg-type]
+            info = await link.connect()
+            assert info.number == 9
+            await link.close()
+
+    run(go())
+
+
+def test_a_disconnect_while_driving_stops_the_wheels_at_once() -> None:
+    async def go() -> None:
+        async with air_with(("kiwi", 5)) as (_air, (robot,)):
+            _told, ask = asker(robot)
+            transport = BleTransport("kiwi", ask_code=ask)  # type: ignore[arg-type]
+            link = Link(transport)
+            await link.connect()
+            await link.command(Kind.DRIVE, drive(50, 50))
+            end = time.monotonic() + WAIT
+            while robot.board.motors == (0, 0) and time.monotonic() < end:
+                await asyncio.sleep(0.02)
+            assert robot.board.motors != (0, 0)
+            t0 = robot.guest.clock.now_ms()
+            await transport.close()  # the laptop goes away: the robot is told at once
+            while robot.board.motors != (0, 0) and time.monotonic() < end:
+                await asyncio.sleep(0.01)
+            assert robot.board.motors == (0, 0)
+            assert robot.guest.clock.now_ms() - t0 < 500
+            await link.close()
+
+    run(go())
+
+
+def test_pair_payload_is_three_symbols() -> None:
+    assert pair((0, 2, 6)) == bytes((0, 2, 6))
+    with pytest.raises(ValueError):
+        pair((1, 2))

@@ -41,7 +41,9 @@ _POLL_MS = const(20)  # BLE writes cannot wake the serial wait: look at least th
 _WAITING = const(4)  # dk_vocab.WAITING
 
 _b = {}  # type: dict
-_st = [0] * 8  # conn (-1: none), mtu, paired, gone_at, wrong, locked_until, locked, via
+# conn (-1: none), mtu, paired, gone_at, wrong, locked_until, locked, via (1: the last
+# frame came over BLE; 2: answering an unpaired host's HELLO)
+_st = [0] * 8
 _CONN = const(0)
 _MTU = const(1)
 _PAIRED = const(2)
@@ -111,21 +113,19 @@ def recv(buf, wait_ms):
                 n += j
                 _st[_VIA] = 1
         elif kind == _HELLO:  # who the robot is, answered by the core, its state untouched
-            _st[_VIA] = 1
+            _st[_VIA] = 2  # the core's INFO and IDENT go to the unpaired host, nothing else
             r = _core().c_hello(raw[1], raw, m - 4, now)
+            _st[_VIA] = 0
             _reply(raw[1], r, 0)
         elif kind == _HEARTBEAT:
-            _st[_VIA] = 1
             _reply(raw[1], 0, 0)
         else:
-            _st[_VIA] = 1
             _reply(raw[1], _R_NOT_PAIRED, 0)
         m = d.scan(data, len(data))
     return n
 
 
 def _pair(seq, m, now):
-    _st[_VIA] = 1
     if _st[_LOCKED]:
         left = ticks_diff(_st[_UNTIL], now) // 1000 + 1
         _reply(seq, _R_LOCKED, left)
@@ -226,7 +226,8 @@ def _random3():
 
 
 def write(buf, n):
-    if _st[_VIA] and _st[_CONN] >= 0:
+    # the way the last frame came; an unpaired host hears only its HELLO's answer (_VIA 2)
+    if _st[_VIA] and _st[_CONN] >= 0 and (_st[_PAIRED] or _st[_VIA] == 2):
         _notify(buf, n)
     else:
         _b["write"](buf, n)

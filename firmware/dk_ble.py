@@ -130,6 +130,9 @@ def _pair(seq, m, now):
         left = ticks_diff(_st[_UNTIL], now) // 1000 + 1
         _reply(seq, _R_LOCKED, left)
         return
+    if m == 4:  # no code: "am I still paired?" (a host back within a minute needs none)
+        _reply(seq, 0 if _st[_PAIRED] else _R_NOT_PAIRED, 0)
+        return
     raw = _dec.raw
     if m == 7 and raw[2] == _code[0] and raw[3] == _code[1] and raw[4] == _code[2]:
         _st[_PAIRED] = 1

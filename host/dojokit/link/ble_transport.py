@@ -235,6 +235,13 @@ class BleTransport(QueuedTransport):
         try:
             left: int | None = None
             seq = PAIR_SEQ
+            # still paired (this computer was away for less than a minute)? then no code
+            await self.write(encode_frame(Kind.PAIR, seq, b""))
+            probe = await self._pair_reply(seq)
+            if probe is None:
+                return
+            if probe[0] == Reason.LOCKED:
+                raise BleLocked(name=self.label, seconds=probe[1])
             while True:
                 code = self.code if self.code is not None else (
                     await self.ask_code(left) if self.ask_code else None)

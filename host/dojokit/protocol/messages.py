@@ -153,6 +153,8 @@ class Kind(IntEnum):
 
     Answered by the robot's BLE transport (firmware/dk_ble.py), never by the core: ACK,
     NAK WRONG_CODE (second byte: tries left) or NAK LOCKED (second byte: seconds left).
+    An empty payload asks whether the connection is paired already (the same host back
+    within a minute): ACK, NAK NOT_PAIRED, or NAK LOCKED; it never counts as a wrong code.
     Until it is paired, a BLE connection gets answers to HELLO and HEARTBEAT only; every
     other command is refused with NOT_PAIRED.
     """

@@ -310,3 +310,59 @@ def test_pair_payload_is_three_symbols() -> None:
     assert pair((0, 2, 6)) == bytes((0, 2, 6))
     with pytest.raises(ValueError):
         pair((1, 2))
+
+
+def test_ping_check_and_a_program_over_ble_as_over_serial(tmp_path: Path, capsys,
+                                                         monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The CLI's own commands on `ble:kiwi`, the code asked as at a terminal and read off the
+    lights; the program's trace is the one the same firmware leaves over its USB cable."""
+    import json
+    import sys
+
+    from dojokit.cli.main import cmd_check, cmd_ping
+    from dojokit.cli.run import Output, _run_with_kit
+    from dojokit.kits.build import build
+    from dojokit.link import ble_transport
+    from dojokit.scratch.project import load_project
+    from dojokit.sim.served import serve
+
+    program = ROOT / "themeboxes/lighthouse/programs/beacon/model.json"
+    monkeypatch.setenv("DOJOKIT_LANG", "en")
+    monkeypatch.delenv("DOJOKIT_BLE_CODE", raising=False)
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    (tmp_path / "fs").mkdir()
+    for name, data in build("virtual", KIT, (2, 5, "kiwi")).items():
+        (tmp_path / "fs" / name).write_bytes(data)
+    served = serve(tmp_path / "serial", tmp_path / "fs")  # the same firmware on a cable
+
+    def events(path: Path) -> list[str]:
+        return [json.dumps({k: v for k, v in e.items() if k != "t"}, sort_keys=True)
+                for e in json.loads(path.read_text())["events"]]
+
+    async def go() -> None:
+        async with air_with(("kiwi", 5)) as (_air, (robot,)):
+            monkeypatch.setattr(ble_transport, "terminal_asker",
+                                lambda _name: asker(robot)[1])
+            assert await cmd_ping("ble:kiwi", 10) == 0
+            out = capsys.readouterr().out
+            assert "kiwi" in out and "5" in out, out
+            assert await cmd_check("ble:kiwi") == 0
+            assert "everything answered" in capsys.readouterr().out
+            project = load_project(str(program))
+            for kit, trace in (("ble:kiwi", "ble.json"),
+                               (f"serial:{tmp_path / 'serial'}", "serial.json")):
+                code = await _run_with_kit(project, kit, 10.0, str(tmp_path / trace), None,
+                                           Output())
+                assert code == 0, capsys.readouterr()
+
+    try:
+        time.sleep(1.0)
+        run(go())
+    finally:
+        served.close()
+    assert events(tmp_path / "ble.json") == events(tmp_path / "serial.json")

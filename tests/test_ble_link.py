@@ -366,3 +366,37 @@ def test_ping_check_and_a_program_over_ble_as_over_serial(tmp_path: Path, capsys
     finally:
         served.close()
     assert events(tmp_path / "ble.json") == events(tmp_path / "serial.json")
+
+
+@pytest.mark.parametrize(("reason", "words"), [
+    ("NO_BLUETOOTH", "no Bluetooth"), ("POWERED_OFF", "switched off"),
+    ("DENIED_BY_USER", "may not use Bluetooth"), ("DENIED_BY_SYSTEM", "may not use Bluetooth"),
+])
+def test_a_computer_whose_bluetooth_cannot_be_used_gets_one_sentence_exit_2(
+        reason: str, words: str, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """What bleak says when Bluetooth is missing, off or not permitted becomes one sentence
+    saying what to do, and `dojokit ping ble:...` ends with exit code 2, no traceback."""
+    from bleak import BleakScanner
+    from bleak.exc import BleakBluetoothNotAvailableError, BleakBluetoothNotAvailableReason
+
+    from dojokit.cli.main import main
+
+    async def discover(*_a: object, **_k: object) -> object:
+        raise BleakBluetoothNotAvailableError("no", BleakBluetoothNotAvailableReason[reason])
+
+    monkeypatch.setenv("DOJOKIT_LANG", "en")
+    monkeypatch.setenv("DOJOKIT_BLE_CODE", "")  # --code sets it: restored after the test
+    monkeypatch.setattr(BleakScanner, "discover", discover)
+    assert main(["ping", "ble:kiwi", "--code", "blue yellow white"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_code_that_is_not_three_colours_is_one_sentence(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from dojokit.cli.main import main
+
+    monkeypatch.setenv("DOJOKIT_LANG", "nl")
+    monkeypatch.setenv("DOJOKIT_BLE_CODE", "")  # --code sets it: restored after the test
+    assert main(["ping", "ble:kiwi", "--code", "blauw rood"]) == 2
+    err = capsys.readouterr().err
+    assert "geen drie kleuren" in err and "Traceback" not in err

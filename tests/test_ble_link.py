@@ -381,12 +381,12 @@ def test_a_computer_whose_bluetooth_cannot_be_used_gets_one_sentence_exit_2(
 
     from dojokit.cli.main import main
 
-    async def discover(*_a: object, **_k: object) -> object:
+    async def start(*_a: object, **_k: object) -> object:
         raise BleakBluetoothNotAvailableError("no", BleakBluetoothNotAvailableReason[reason])
 
     monkeypatch.setenv("DOJOKIT_LANG", "en")
     monkeypatch.setenv("DOJOKIT_BLE_CODE", "")  # --code sets it: restored after the test
-    monkeypatch.setattr(BleakScanner, "discover", discover)
+    monkeypatch.setattr(BleakScanner, "start", start)  # where bleak finds out
     assert main(["ping", "ble:kiwi", "--code", "blue yellow white"]) == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

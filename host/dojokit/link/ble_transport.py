@@ -29,7 +29,8 @@ from dojokit.protocol import FrameDecoder, Kind, Reason, encode_frame, pair
 NUS = "6e400001-b5a3-f393-e0a9-e50e24dcca9e"
 NUS_RX = "6e400002-b5a3-f393-e0a9-e50e24dcca9e"  # the host writes frames here
 NUS_TX = "6e400003-b5a3-f393-e0a9-e50e24dcca9e"  # the robot notifies frames here
-SCAN_S = 3.0
+SCAN_S = 3.0  # the longest a scan lasts
+AFTER_MATCH_S = 1.0  # a scan for one robot goes on this long after hearing it: a namesake?
 CONNECT_S = 5.0
 PAIR_SEQ = 0xF0  # the PAIR exchange's own seqs, before the Link starts counting
 
@@ -123,25 +124,46 @@ def _unavailable(exc: BaseException) -> BleUnavailable | None:
     return None
 
 
-async def scan(seconds: float = SCAN_S) -> list[BleRobot]:
-    """Every dojokit robot in reach (the NUS service in its advertising), strongest first."""
+async def scan(seconds: float = SCAN_S, wanted: str | None = None) -> list[BleRobot]:
+    """Every dojokit robot in reach (the NUS service in its advertising), strongest first.
+    With `wanted` ("kiwi", "kiwi 5"), the scan ends AFTER_MATCH_S after the first robot of
+    that identity is heard, so a second one of the same name still is, but nobody waits
+    the whole scan for a robot that answered at once."""
     from bleak import BleakScanner
 
-    kw = _backend()
+    seen: dict[str, tuple[Any, Any]] = {}
+    matched = asyncio.Event()
+
+    def heard(device: Any, adv: Any) -> None:
+        seen[device.address] = (device, adv)
+        ident = _identity(adv.local_name or device.name)
+        if wanted is not None and ident is not None and _matches(ident, wanted):
+            matched.set()
+
     try:
-        found = await BleakScanner.discover(timeout=seconds, return_adv=True,
-                                            service_uuids=[NUS], backend=kw.get("backend_scanner"))
+        async with BleakScanner(heard, service_uuids=[NUS],
+                                backend=_backend().get("backend_scanner")):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(matched.wait(), seconds)
+            if matched.is_set():
+                await asyncio.sleep(AFTER_MATCH_S)
     except Exception as exc:  # bleak raises many kinds; only Bluetooth trouble is named
         why = _unavailable(exc)
         if why is None:
             raise
         raise why from None
     robots = []
-    for device, adv in found.values():
+    for device, adv in seen.values():
         ident = _identity(adv.local_name or device.name)
         if ident is not None:
             robots.append(BleRobot(ident[0], ident[1], device.address, adv.rssi, device))
     return sorted(robots, key=lambda r: -(r.rssi if r.rssi is not None else -999))
+
+
+def _matches(ident: tuple[str, int | None], wanted: str) -> bool:
+    want = _identity(wanted)
+    return want is not None and ident[0].casefold() == want[0].casefold() and (
+        want[1] is None or ident[1] == want[1])
 
 
 def choose(robots: Sequence[BleRobot], wanted: str) -> BleRobot:
@@ -149,9 +171,7 @@ def choose(robots: Sequence[BleRobot], wanted: str) -> BleRobot:
     ident = _identity(wanted)
     if ident is None:
         raise BleNotFound(name=wanted)
-    name, number = ident
-    hits = [r for r in robots if r.name.casefold() == name.casefold()
-            and (number is None or r.number == number)]
+    hits = [r for r in robots if _matches((r.name, r.number), wanted)]
     if not hits:
         raise BleNotFound(name=wanted)
     if len(hits) > 1:
@@ -183,7 +203,7 @@ class BleTransport(QueuedTransport):
 
     async def open(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self.robot = choose(await scan(self.scan_s), self.name)
+        self.robot = choose(await scan(self.scan_s, self.name), self.name)
         last: BaseException | None = None
         for _ in range(2):  # one automatic retry: a first connection often hangs
             try:

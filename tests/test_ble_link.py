@@ -400,3 +400,35 @@ def test_a_code_that_is_not_three_colours_is_one_sentence(monkeypatch, capsys) -
     assert main(["ping", "ble:kiwi", "--code", "blauw rood"]) == 2
     err = capsys.readouterr().err
     assert "geen drie kleuren" in err and "Traceback" not in err
+
+
+def test_a_robot_that_drops_out_during_a_run_stops_and_the_host_connects_again() -> None:
+    """The link drops (a hiccup, the robot out of reach): the wheels stop and the robot shows
+    "waiting" by itself; the host connects again with back-off, pairs again (the robot shows
+    a new code for a new connection) and the program's next command is done."""
+    async def go() -> None:
+        async with air_with(("kiwi", 5)) as (_air, (robot,)):
+            told, ask = asker(robot)
+            transport = BleTransport("kiwi", ask_code=ask)  # type: ignore[arg-type]
+            link = Link(transport)
+            await link.connect()
+            try:
+                await link.command(Kind.DRIVE, drive(50, 50))
+                end = time.monotonic() + WAIT
+                while robot.board.motors == (0, 0) and time.monotonic() < end:
+                    await asyncio.sleep(0.02)
+                for connection in list(robot.peripheral.device.connections.values()):
+                    await connection.disconnect()  # the robot's side drops the link
+                while robot.board.motors != (0, 0) and time.monotonic() < end:
+                    await asyncio.sleep(0.02)
+                assert robot.board.motors == (0, 0)
+                await link.command(Kind.DRIVE, drive(30, 30), timeout=WAIT)
+                assert transport.reconnects == 1 and len(told) == 2
+                assert not link.lost.is_set()
+                while robot.board.motors == (0, 0) and time.monotonic() < end:
+                    await asyncio.sleep(0.02)
+                assert robot.board.motors != (0, 0)
+            finally:
+                await link.close()
+
+    run(go())

@@ -31,6 +31,7 @@ NUS_RX = "6e400002-b5a3-f393-e0a9-e50e24dcca9e"  # the host writes frames here
 NUS_TX = "6e400003-b5a3-f393-e0a9-e50e24dcca9e"  # the robot notifies frames here
 SCAN_S = 3.0  # the longest a scan lasts
 AFTER_MATCH_S = 1.0  # a scan for one robot goes on this long after hearing it: a namesake?
+BACK_OFF_S = (0.2, 0.5, 1.0, 2.0, 4.0)  # waits before each try to connect again in a run
 CONNECT_S = 5.0
 PAIR_SEQ = 0xF0  # the PAIR exchange's own seqs, before the Link starts counting
 
@@ -198,6 +199,11 @@ class BleTransport(QueuedTransport):
         self.robot: BleRobot | None = None
         self._client: Any = None
         self._closing = False
+        self.reconnects = 0  # times the robot went away and came back (or not)
+        self._back: asyncio.Task[None] | None = None
+        self._back_again = asyncio.Event()  # set once a reconnection has paired
+        # the Link waits this long for a robot that went quiet: long enough for BACK_OFF_S
+        self.silence_limit = sum(BACK_OFF_S) + 2 * CONNECT_S
         self._loop: asyncio.AbstractEventLoop | None = None
         self._replies: asyncio.Queue[bytes] | None = None  # during pairing
 
@@ -245,8 +251,30 @@ class BleTransport(QueuedTransport):
         else:
             self._queue.put_nowait(bytes(data))
 
-    def _gone(self, _client: Any) -> None:
-        if not self._closing and self._loop is not None:
+    def _gone(self, client: Any) -> None:
+        # the robot went away (out of reach, switched off, a hiccup): it has stopped and
+        # shows "waiting" by itself; connect again with back-off, and only then give up
+        if self._closing or self._loop is None or client is not self._client:
+            return
+        self._client = None
+        self.reconnects += 1
+        self._back = self._loop.create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        for wait in BACK_OFF_S:
+            await asyncio.sleep(wait)
+            if self._closing:
+                return
+            try:
+                await asyncio.wait_for(self._connect(), self.connect_s)
+                await self._pair()
+                self._back_again.set()
+                return
+            except LinkError:  # a code refused or not given: no use trying again
+                break
+            except Exception:
+                await self._drop()
+        if self._loop is not None:
             self._deliver(self._loop, None)
 
     async def _pair(self) -> None:
@@ -301,6 +329,12 @@ class BleTransport(QueuedTransport):
 
     async def write(self, data: bytes) -> None:
         client = self._client
+        if client is None and self._back is not None and not self._back.done():
+            # reconnecting: the command waits for the robot (the Link's time-out still holds)
+            self._back_again.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._back_again.wait(), self.silence_limit)
+            client = self._client
         if client is None:
             from dojokit.link.errors import LinkLost
 
@@ -311,6 +345,8 @@ class BleTransport(QueuedTransport):
 
     async def close(self) -> None:
         self._closing = True
+        if self._back is not None:
+            self._back.cancel()
         await self._drop()
 
 

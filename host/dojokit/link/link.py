@@ -84,7 +84,8 @@ class Link:
         self.hello_timeout = hello_timeout
         self.command_timeout = command_timeout
         self.heartbeat = heartbeat
-        self.silence_limit = silence_limit
+        # a transport that reconnects by itself (Bluetooth) says how long it may be quiet
+        self.silence_limit = max(silence_limit, getattr(transport, "silence_limit", 0.0))
         self.decoder = FrameDecoder()
         self.info: RobotInfo | None = None
         self._hello_info: Info | None = None  # the last INFO seen, even in a refused hello

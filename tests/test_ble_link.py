@@ -319,14 +319,18 @@ def test_ping_check_and_a_program_over_ble_as_over_serial(tmp_path: Path, capsys
     import json
     import sys
 
+    from dojokit.cli.box import _load as load_box
     from dojokit.cli.main import cmd_check, cmd_ping
     from dojokit.cli.run import Output, _run_with_kit
     from dojokit.kits.build import build
     from dojokit.link import ble_transport
     from dojokit.scratch.project import load_project
     from dojokit.sim.served import serve
+    from dojokit.themebox.grade import _run as grade_run
+    from dojokit.themebox.grade import judge
 
     program = ROOT / "themeboxes/lighthouse/programs/beacon/model.json"
+    graded: list[tuple[str, list[str]]] = []
     monkeypatch.setenv("DOJOKIT_LANG", "en")
     monkeypatch.delenv("DOJOKIT_BLE_CODE", raising=False)
 
@@ -359,6 +363,17 @@ def test_ping_check_and_a_program_over_ble_as_over_serial(tmp_path: Path, capsys
                 code = await _run_with_kit(project, kit, 10.0, str(tmp_path / trace), None,
                                            Output())
                 assert code == 0, capsys.readouterr()
+            # `box grade --kit ble:kiwi`: the grader's own run on the kit, judged the same
+            box = load_box("lighthouse")
+            exercise = box.exercise("beacon")
+
+            def verdict(trace: dict) -> str:  # type: ignore[type-arg]
+                return judge(box, exercise, project.data, trace, "en").verdict
+
+            for kit in ("ble:kiwi", f"serial:{tmp_path / 'serial'}"):
+                trace = await grade_run(project.data, None, box.profile, exercise.time_limit,
+                                        0, kit, verdict)
+                graded.append((verdict(trace), [e["kind"] for e in trace["events"]]))
 
     try:
         time.sleep(1.0)
@@ -366,6 +381,7 @@ def test_ping_check_and_a_program_over_ble_as_over_serial(tmp_path: Path, capsys
     finally:
         served.close()
     assert events(tmp_path / "ble.json") == events(tmp_path / "serial.json")
+    assert graded[0] == graded[1] and graded[0][0] == "finished"
 
 
 @pytest.mark.parametrize(("reason", "words"), [

@@ -226,8 +226,14 @@ def test_an_unpaired_host_moves_nothing_and_changes_no_light() -> None:
 
 
 def test_two_robots_with_one_name_are_both_listed_and_none_is_guessed() -> None:
+    from dojokit.cli.mentor import ble_rows
+
     async def go() -> None:
         async with air_with(("kiwi", 5), ("kiwi", 9)) as (_air, (_a, b)):
+            # `dojokit kits`: both, by identity, with their signal
+            rows = ble_rows(await scan(2.0))
+            assert sorted(r[0] for r in rows) == ["ble:kiwi 5", "ble:kiwi 9"]
+            assert all("signal -60 dBm" in r[2] for r in rows)
             with pytest.raises(BleTwice) as twice:
                 await BleTransport("kiwi", code=[0, 0, 0]).open()
             assert "kiwi 5" in str(twice.value) and "kiwi 9" in str(twice.value)

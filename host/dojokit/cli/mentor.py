@@ -274,8 +274,7 @@ def cmd_kits(include_unknown: bool, timeout: float = 1.5) -> int:
     rows = [("sim", t("kits.sim_identity"), t("kits.simulated"), "-", t("kits.ready"))]
     rows += [(f"serial:{k.port}", *r) for k, r in zip(found, results, strict=True)]
     ble, ble_note = _ble_robots(timeout)
-    rows += [(f"ble:{r.label}", r.label, t("kits.ble_signal", rssi=r.rssi), "-",
-              t("kits.ready")) for r in ble]
+    rows += ble_rows(ble)
     print(table([t(f"kits.col.{c}") for c in ("kit", "identity", "what", "firmware", "state")],
                 rows))
     if not found and not ble:
@@ -283,6 +282,12 @@ def cmd_kits(include_unknown: bool, timeout: float = 1.5) -> int:
     if ble_note:
         print(ble_note)
     return EXIT_OK
+
+
+def ble_rows(robots: list[Any]) -> list[tuple[str, str, str, str, str]]:
+    """`dojokit kits` rows of the Bluetooth robots a scan heard: kit, identity, signal."""
+    return [(f"ble:{r.label}", r.label, t("kits.ble_signal", rssi=r.rssi), "-",
+             t("kits.ready")) for r in robots]
 
 
 def _ble_robots(seconds: float) -> tuple[list[Any], str]:

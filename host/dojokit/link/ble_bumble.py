@@ -12,8 +12,9 @@ pass unknown keyword arguments to the backend) wins, otherwise the Air set with
 :func:`use_air`. ``BleakClient(..., mtu=23)`` picks the MTU the central asks
 for in its MTU exchange (default :data:`DEFAULT_MTU`).
 
-Each scanner and each client gets its own central on the air (like separate
-adapters), so connects and scans never wait on each other.
+Each scanner and each client gets its own central on the air, so connects and scans never
+wait on each other; a client connects from one address (HOST_ADDRESS, as a laptop's adapter
+keeps its address), unless another client holds it at that moment.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ DEFAULT_MTU = 247
 """MTU the central asks for when the caller does not choose (a typical phone/PC value)."""
 
 ATT_MIN_MTU = 23
+
+HOST_ADDRESS = "F0:00:00:00:FF:FE"
+"""The address a client connects from, as a laptop's adapter keeps one (a fresh one when a
+client from it is still connected); `host_address=` makes another computer."""
 
 _air: Air | None = None
 
@@ -178,11 +183,13 @@ class BumbleClient(BaseBleakClient):
         timeout: float,
         air: Air | None = None,
         mtu: int = DEFAULT_MTU,
+        host_address: str = HOST_ADDRESS,
         **kwargs: Any,
     ) -> None:
         super().__init__(
             address_or_ble_device, disconnected_callback=disconnected_callback, timeout=timeout
         )
+        self._host_address = host_address  # this "computer's" adapter (another: another host)
         if not ATT_MIN_MTU <= mtu <= 517:
             raise ValueError(f"mtu must be 23..517, not {mtu}")
         self._air = air
@@ -230,7 +237,8 @@ class BumbleClient(BaseBleakClient):
             self._device_name = found.name
             self._scan_first = False  # found once: later reconnects go straight to it
 
-        central = await air.central("bleak-client")
+        # one computer, one adapter: its clients connect from one address, one at a time
+        central = await air.central("bleak-client", self._host_address)
         try:
             async with asyncio.timeout(timeout):
                 # bumble's own connect time-out waits for a cancel event its

@@ -70,11 +70,17 @@ class Air:
         return self._rssi.get(address.upper(), self.default_rssi)
 
     # -- devices ----------------------------------------------------------------
-    async def central(self, name: str = "central") -> Device:
-        """A new powered-on device with a fresh address, ready to scan and connect."""
-        number = next(self._central_numbers)
-        address = f"F0:00:00:00:{number >> 8 & 0xFF:02X}:{number & 0xFF:02X}"
+    async def central(self, name: str = "central", address: str | None = None) -> Device:
+        """A new powered-on device, ready to scan and connect: at `address` when it is free
+        on the air (a laptop's adapter keeps its address from one connection to the next),
+        else at a fresh one."""
+        if address is None or self.in_use(address):
+            number = next(self._central_numbers)
+            address = f"F0:00:00:00:{number >> 8 & 0xFF:02X}:{number & 0xFF:02X}"
         return await self._device(name, address)
+
+    def in_use(self, address: str) -> bool:
+        return any(d.random_address == hci.Address(address) for d in self._controllers)
 
     async def peripheral(self, name: str, address: str, *, rssi: int | None = None) -> Device:
         """A new powered-on device at random static ``address`` (``"C0:..."``).
@@ -82,7 +88,7 @@ class Air:
         Add GATT services with ``device.add_service(...)``, then start advertising
         (:func:`advertise` does the usual name + service UUID layout).
         """
-        if any(d.random_address == hci.Address(address) for d in self._controllers):
+        if self.in_use(address):
             raise ValueError(f"{address} is already on this air")
         if rssi is not None:
             self.set_rssi(address, rssi)

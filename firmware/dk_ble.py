@@ -91,10 +91,15 @@ def recv(buf, wait_ms):
         _st[_LOCKED] = 0
         if _st[_CONN] >= 0 and not _st[_PAIRED]:
             _show_code()
-    if not _ev[2] or _st[_CONN] < 0:
+    if _st[_CONN] < 0:
         return n
-    _ev[2] = 0
-    data = _b["ble"].gatts_read(_b["rx"])
+    data = _b["rest"]  # what did not fit into the last turn's buffer goes first
+    if _ev[2]:
+        _ev[2] = 0
+        data += _b["ble"].gatts_read(_b["rx"])
+    if not data:
+        return n
+    _b["rest"] = b""
     d = _dec
     d.pos = 0
     m = d.scan(data, len(data))
@@ -104,14 +109,16 @@ def recv(buf, wait_ms):
         if kind == _PAIR:
             _pair(raw[1], m, now)
         elif _st[_PAIRED]:
-            if n + P.MAXCHARS + 2 <= len(buf):  # a whole turn's worth; more waits
-                for i in range(m - 4):
-                    _pay[i] = raw[2 + i]
-                j = P.encode(kind, raw[1], _pay, m - 4)
-                for i in range(j):
-                    buf[n + i] = P.out[i]
-                n += j
-                _st[_VIA] = 1
+            for i in range(m - 4):
+                _pay[i] = raw[2 + i]
+            j = P.encode(kind, raw[1], _pay, m - 4)
+            if n + j > len(buf):  # the turn's buffer is full: this frame and the rest wait
+                _b["rest"] = bytes(P.out[:j]) + data[d.pos:]
+                return n
+            for i in range(j):
+                buf[n + i] = P.out[i]
+            n += j
+            _st[_VIA] = 1
         elif kind == _HELLO:  # who the robot is, answered by the core, its state untouched
             _st[_VIA] = 2  # the core's INFO and IDENT go to the unpaired host, nothing else
             r = _core().c_hello(raw[1], raw, m - 4, now)
@@ -182,6 +189,7 @@ def _came(h, now):
 
 def _gone(now):
     _st[_CONN] = -1
+    _b["rest"] = b""
     _st[_VIA] = 0
     _st[_GONE] = now
     core = _core()
@@ -284,6 +292,7 @@ def start(hal):
     _b["recv"] = hal.recv
     _b["write"] = hal.write
     _b["ticks"] = hal.ticks
+    _b["rest"] = b""  # frames read that did not fit into a turn's buffer yet
     _st[_CONN] = -1
     _st[_MTU] = 23
     hal.recv = recv

@@ -312,6 +312,25 @@ def test_ten_thousand_frames_from_an_unpaired_host_move_nothing() -> None:
     run(go())
 
 
+def test_frames_that_arrive_together_are_all_done() -> None:
+    """Four commands written at once fill more than one loop turn's buffer: the robot keeps
+    what does not fit for the next turn, and answers every one."""
+    async def go() -> None:
+        async with air_with(("kiwi", 5)) as (_air, (robot,)):
+            _told, ask = asker(robot)
+            transport = BleTransport("kiwi", ask_code=ask)  # type: ignore[arg-type]
+            link = Link(transport)
+            await link.connect()
+            try:
+                commands = [link.command(Kind.LIGHT, bytes((i, 0, 80, 255)), timeout=WAIT)
+                            for i in range(4)]
+                await asyncio.gather(*commands)  # each acknowledged: none was lost
+            finally:
+                await link.close()
+
+    run(go())
+
+
 def test_pair_payload_is_three_symbols() -> None:
     assert pair((0, 2, 6)) == bytes((0, 2, 6))
     with pytest.raises(ValueError):
